@@ -1,0 +1,94 @@
+"""The JSON API at /api/v1/: one NinjaAPI, routers from the apps, one error format {"code", "message"}."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from wuyou.core.errors import DomainError
+from wuyou.orgs.models import ApiToken, hash_token
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        row = ApiToken.objects.select_related("user", "user__department", "user__enterprise").filter(
+            key_hash=hash_token(token)
+        ).first()
+        if row is None or not row.user.is_active:
+            return None
+        now = timezone.now()
+        # Write the last-use stamp at most once a minute so reads stay reads.
+        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        request.user = row.user
+        return row.user
+
+
+AUTH = [TokenAuth(), django_auth]
+
+api = NinjaAPI(
+    title="Wuyou 无忧 API",
+    version="1",
+    urls_namespace="api",
+    auth=AUTH,
+    docs_url="/docs",
+    description="企业诉求闭环接口。认证：POST /api/v1/auth/token 取得令牌，之后使用 Authorization: Bearer <token>。",
+)
+
+
+def error(request, status: int, code: str, message: str):
+    return api.create_response(request, {"code": code, "message": message}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return error(request, exc.status, exc.code, exc.message)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation(request, exc: DjangoValidationError):
+    code = getattr(exc, "code", None) or "invalid_input"
+    return error(request, 400, code, "；".join(exc.messages))
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation(request, exc: NinjaValidationError):
+    parts = []
+    for err in exc.errors[:5]:
+        loc = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path"))
+        parts.append(f"{loc}: {err.get('msg', '')}" if loc else str(err.get("msg", "")))
+    return error(request, 422, "validation_error", "请求参数不正确：" + "；".join(parts))
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth(request, exc):
+    return error(request, 401, "unauthorized", "未登录或令牌无效")
+
+
+@api.exception_handler(Http404)
+def on_404(request, exc):
+    return error(request, 404, "not_found", "对象不存在或无权查看")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict"}
+    return error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+def register_routers():
+    from wuyou.appeals.api import router as appeals_router
+    from wuyou.appeals.api_stats import router as stats_router
+    from wuyou.orgs.api import router as orgs_router
+    from wuyou.workdays.api import router as calendar_router
+
+    api.add_router("/", orgs_router)
+    api.add_router("/appeals", appeals_router)
+    api.add_router("/stats", stats_router)
+    api.add_router("/calendar", calendar_router)
+
+
+register_routers()

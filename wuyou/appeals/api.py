@@ -1,0 +1,204 @@
+"""Appeals API: intake, lists, detail and one POST per action of the closed loop."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from wuyou.core.errors import NotFound
+
+from . import services
+from .models import Action, Appeal
+from .selectors import is_overdue, search, visible_appeals
+
+router = Router(tags=["appeals"])
+PAGE_SIZE = 50
+
+
+class EnterpriseRef(Schema):
+    uscc: str
+    name: str
+
+
+class EventOut(Schema):
+    action: str
+    from_status: str
+    to_status: str
+    actor: str | None
+    note: str
+    at: datetime
+
+
+class AppealOut(Schema):
+    id: int
+    number: str
+    status: str
+    channel: str
+    category: str
+    urgency: str
+    title: str
+    content: str
+    enterprise: EnterpriseRef
+    department: str | None
+    co_departments: list[str]
+    escalation_level: int
+    sign_due_at: datetime | None
+    reply_due_at: datetime | None
+    overdue: bool
+    created_at: datetime
+    reply_result: str
+    reply_content: str
+    rating: str
+
+
+class AppealDetail(AppealOut):
+    contact_name: str
+    contact_phone: str
+    location: str
+    cost_saved_yuan: Decimal | None
+    merged_into: int | None
+    events: list[EventOut]
+
+
+class AppealPage(Schema):
+    items: list[AppealOut]
+    count: int
+
+
+class AppealIn(Schema):
+    enterprise: str | None = Field(None, description="统一社会信用代码；企业用户可省略")
+    channel: str | None = Field(None, description="渠道；企业用户可省略")
+    category: str
+    title: str
+    content: str
+    contact_name: str
+    contact_phone: str
+    urgency: str = "normal"
+    location: str = ""
+
+
+def local(dt):
+    return timezone.localtime(dt) if dt else None
+
+
+def appeal_dict(a: Appeal, co_codes: list[str] | None = None, now=None) -> dict:
+    return {
+        "id": a.pk,
+        "number": a.number,
+        "status": a.status,
+        "channel": a.channel,
+        "category": a.category,
+        "urgency": a.urgency,
+        "title": a.title,
+        "content": a.content,
+        "enterprise": {"uscc": a.enterprise.uscc, "name": a.enterprise.name},
+        "department": a.department.code if a.department_id else None,
+        "co_departments": co_codes if co_codes is not None else [c.department.code for c in a.co_handlers.all()],
+        "escalation_level": a.escalation_level,
+        "sign_due_at": local(a.sign_due_at),
+        "reply_due_at": local(a.reply_due_at),
+        "overdue": is_overdue(a, now),
+        "created_at": local(a.created_at),
+        "reply_result": a.reply_result,
+        "reply_content": a.reply_content,
+        "rating": a.rating,
+    }
+
+
+def detail_dict(a: Appeal) -> dict:
+    d = appeal_dict(a)
+    d.update(
+        contact_name=a.contact_name,
+        contact_phone=a.contact_phone,
+        location=a.location,
+        cost_saved_yuan=a.cost_saved_yuan,
+        merged_into=a.merged_into_id,
+        events=[
+            {
+                "action": e.action,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "actor": e.actor.username if e.actor_id else None,
+                "note": e.note,
+                "at": local(e.at),
+            }
+            for e in a.events.select_related("actor").order_by("seq")
+        ],
+    )
+    return d
+
+
+def load_detail(request, appeal_id: int) -> dict:
+    qs = visible_appeals(request.user).select_related("enterprise", "department").prefetch_related(
+        "co_handlers__department"
+    )
+    return detail_dict(get_object_or_404(qs, pk=appeal_id))
+
+
+@router.post("", response={201: AppealDetail}, summary="提交诉求")
+def create_appeal(request, payload: AppealIn):
+    appeal = services.appeal_submit(
+        by=request.user,
+        enterprise_uscc=payload.enterprise,
+        channel=payload.channel or ("api" if payload.enterprise else None),
+        category=payload.category,
+        title=payload.title,
+        content=payload.content,
+        contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone,
+        urgency=payload.urgency,
+        location=payload.location,
+    )
+    return 201, load_detail(request, appeal.pk)
+
+
+@router.get("", response=AppealPage, summary="诉求列表")
+def list_appeals(request, status: str | None = None, department: str | None = None, overdue: bool | None = None,
+                 q: str | None = None, page: int = Field(1, ge=1, le=100000)):
+    qs = search(request.user, status=status, department=department, overdue=overdue, q=q)
+    count = qs.count()
+    rows = list(qs.prefetch_related("co_handlers__department")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
+    now = timezone.now()
+    items = [appeal_dict(a, [c.department.code for c in a.co_handlers.all()], now) for a in rows]
+    return {"items": items, "count": count}
+
+
+@router.get("/{int:appeal_id}", response=AppealDetail, summary="诉求详情")
+def get_appeal(request, appeal_id: int):
+    return load_detail(request, appeal_id)
+
+
+class ActionIn(Schema):
+    department: str | None = None
+    co_departments: list[str] | None = None
+    reason: str | None = None
+    content: str | None = None
+    result: Literal["solved", "explained", "unsolvable"] | None = None
+    cost_saved_yuan: Decimal | None = Field(None, ge=0, lt=10**12)
+    rating: Literal["satisfied", "basic", "unsatisfied"] | None = None
+    resolved: bool | None = None
+    comment: str | None = None
+    level: int | None = Field(None, ge=1, le=3)
+    note: str | None = None
+    due_days: int | None = Field(None, ge=1, le=60)
+    working_days: int | None = Field(None, ge=1, le=10)
+    approve: bool | None = None
+    into: int | None = None
+
+
+
+
+@router.post("/{int:appeal_id}/{action}", response=AppealDetail, summary="执行办理操作",
+             description="action: " + ", ".join(services.ACTION_NAMES))
+def act(request, appeal_id: int, action: str, payload: ActionIn | None = None):
+    if action not in services.ACTION_NAMES:
+        raise NotFound(f"未知操作：{action}", code="unknown_action")
+    data = payload.dict(exclude_none=True) if payload else {}
+    services.perform(action, appeal_id=appeal_id, by=request.user, data=data)
+    # The actor may lose sight of the appeal by acting (a return leaves the department's queue):
+    # it was allowed to act, so it gets the result of its own action.
+    qs = Appeal.objects.select_related("enterprise", "department").prefetch_related("co_handlers__department")
+    return detail_dict(qs.get(pk=appeal_id))

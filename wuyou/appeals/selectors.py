@@ -1,0 +1,80 @@
+"""Reads used by several views and the API: who sees which appeals, queues and boards."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from wuyou.orgs.models import Role
+
+from .models import Appeal, CoHandler, Status
+
+HANDLING = [Status.DISPATCHED, Status.IN_PROGRESS]
+
+
+def visible_appeals(user) -> QuerySet[Appeal]:
+    """The one visibility rule: every list, detail and action starts here."""
+    qs = Appeal.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_superuser or user.role in (Role.CENTER, Role.LEADER, Role.INSPECTOR, Role.ADMIN):
+        return qs
+    if user.role == Role.ENTERPRISE:
+        return qs.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else qs.none()
+    if user.role == Role.CADRE:
+        return qs.filter(created_by=user)
+    if user.role in (Role.DEPT_HANDLER, Role.DEPT_LEADER):
+        if not user.department_id:
+            return qs.none()
+        co = CoHandler.objects.filter(appeal_id=OuterRef("pk"), department_id=user.department_id)
+        return qs.filter(Q(department_id=user.department_id) | Exists(co))
+    if user.role == Role.TEAM:
+        return qs.filter(escalation_level__gte=2)
+    return qs.none()
+
+
+def overdue_q(now=None) -> Q:
+    now = now or timezone.now()
+    return Q(status__in=HANDLING, reply_due_at__lt=now) | Q(status=Status.DISPATCHED, sign_due_at__lt=now)
+
+
+def is_overdue(appeal: Appeal, now=None) -> bool:
+    now = now or timezone.now()
+    if appeal.status in HANDLING and appeal.reply_due_at and appeal.reply_due_at < now:
+        return True
+    return appeal.status == Status.DISPATCHED and bool(appeal.sign_due_at and appeal.sign_due_at < now)
+
+
+def list_related(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    return qs.select_related("enterprise", "department")
+
+
+DEPT_TABS = {
+    "to_sign": ("待签收", lambda qs, now: qs.filter(status=Status.DISPATCHED).order_by("sign_due_at")),
+    "in_progress": ("办理中", lambda qs, now: qs.filter(status__in=[Status.IN_PROGRESS, Status.PAUSED]).order_by("reply_due_at")),
+    "due_soon": ("即将到期", lambda qs, now: qs.filter(status__in=HANDLING, warn_at__lte=now, reply_due_at__gte=now).order_by("reply_due_at")),
+    "overdue": ("已超期", lambda qs, now: qs.filter(status__in=HANDLING, reply_due_at__lt=now).order_by("reply_due_at")),
+    "replied": ("已答复", lambda qs, now: qs.filter(status__in=[Status.REPLIED, Status.REVIEWING, Status.CLOSED]).order_by("-replied_at")),
+}
+
+
+def department_inbox(user, tab: str, now=None) -> QuerySet[Appeal]:
+    now = now or timezone.now()
+    qs = visible_appeals(user)
+    return list_related(DEPT_TABS[tab][1](qs, now))
+
+
+def search(user, *, status=None, department=None, overdue=None, q=None, enterprise=None) -> QuerySet[Appeal]:
+    qs = visible_appeals(user)
+    if status:
+        qs = qs.filter(status=status)
+    if department:
+        qs = qs.filter(department__code=department)
+    if enterprise:
+        qs = qs.filter(enterprise__uscc=enterprise)
+    if overdue is True:
+        qs = qs.filter(overdue_q())
+    elif overdue is False:
+        qs = qs.exclude(overdue_q())
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(number__iexact=q) | Q(title__icontains=q) | Q(content__icontains=q) | Q(enterprise__name__icontains=q))
+    return list_related(qs).order_by("-created_at", "-id")

@@ -1,0 +1,622 @@
+"""Every write to an appeal. Each action: lock the row, check the transition table, save the
+changed fields, append an event in the same transaction; notifications ride in the same commit."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from wuyou.core.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from wuyou.orgs.models import Department, Enterprise, Role
+from wuyou.orgs.validators import clean_phone, clean_uscc
+from wuyou.workdays.calendar import workday_deadline
+
+from . import deadlines, notify
+from .attachments import save_attachments
+from .audit import record_event
+from .models import (
+    Action,
+    Appeal,
+    Category,
+    Channel,
+    CoHandler,
+    Extension,
+    NumberSequence,
+    Rating,
+    ReplyResult,
+    Status,
+    Supervision,
+    Urgency,
+)
+from .selectors import visible_appeals
+from .transitions import check_allowed, role_of
+
+MAX_RETURNS_BEFORE_LOCK = 2
+RETURNS_FOR_LEVEL2 = 3
+UNSATISFIED_FOR_LEVEL2 = 2
+MAX_EXTENSION_WORKDAYS = 10
+
+
+# ---------------------------------------------------------------- helpers
+
+def _text(value, field: str, label: str, max_len: int, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidInput(f"{label}不能为空", code=f"{field}_required")
+    if len(value) > max_len:
+        raise InvalidInput(f"{label}不能超过{max_len}字", code=f"{field}_too_long")
+    return value
+
+
+def _choice(value, choices, label: str, field: str) -> str:
+    if value not in choices.values:
+        allowed = "、".join(f"{c.value}({c.label})" for c in choices)
+        raise InvalidInput(f"{label}无效：{value}。可选：{allowed}", code=f"invalid_{field}")
+    return value
+
+
+def _lock(appeal_id: int, by) -> Appeal:
+    appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
+    if appeal is None or not visible_appeals(by).filter(pk=appeal_id).exists():
+        raise NotFound("诉求不存在或无权查看", code="not_found")
+    return appeal
+
+
+def _department(code: str) -> Department:
+    dept = Department.objects.filter(code=(code or "").strip(), is_active=True).first()
+    if dept is None:
+        raise InvalidInput(f"部门编码不存在或已停用：{code}", code="unknown_department")
+    return dept
+
+
+def _next_number(now) -> str:
+    day = timezone.localtime(now).strftime("%Y%m%d")
+    NumberSequence.objects.get_or_create(day=day)
+    NumberSequence.objects.filter(day=day).update(last=F("last") + 1)
+    last = NumberSequence.objects.filter(day=day).values_list("last", flat=True).get()
+    return f"ZZ{day}-{last:04d}"
+
+
+def _transition(appeal: Appeal, action: str, by, *, to: str | None, fields: list[str], note: str = "",
+                data: dict | None = None, department=None) -> Appeal:
+    before = appeal.status
+    if to is not None:
+        appeal.status = to
+        fields = ["status", *fields]
+    if fields:
+        appeal.save(update_fields=sorted(set(fields)))
+    record_event(appeal, action, by=by, before=before, note=note, data=data, department=department)
+    return appeal
+
+
+# ---------------------------------------------------------------- intake
+
+@transaction.atomic
+def appeal_submit(*, by, title: str, content: str, category: str, contact_name: str, contact_phone: str,
+                  enterprise_uscc: str | None = None, channel: str | None = None, urgency: str = Urgency.NORMAL,
+                  location: str = "", lat: float | None = None, lon: float | None = None, files=(),
+                  now=None) -> Appeal:
+    now = now or timezone.now()
+    role = role_of(by)
+    if role == Role.ENTERPRISE:
+        if by.enterprise_id is None:
+            raise InvalidInput("该账号未关联企业，不能提交诉求", code="no_enterprise")
+        enterprise = by.enterprise
+        if enterprise_uscc and clean_uscc(enterprise_uscc) != enterprise.uscc:
+            raise NotFound("企业不存在或无权代其提交", code="not_found")
+        channel = channel or Channel.APP
+    elif role in (Role.CENTER, Role.ADMIN, Role.CADRE):
+        if not enterprise_uscc:
+            raise InvalidInput("请填写企业统一社会信用代码", code="enterprise_required")
+        try:
+            uscc = clean_uscc(enterprise_uscc)
+        except ValidationError as exc:
+            raise InvalidInput(exc.messages[0], code=exc.code or "invalid_uscc") from None
+        enterprise = Enterprise.objects.filter(uscc=uscc).first()
+        if enterprise is None:
+            raise InvalidInput(f"企业未登记：{uscc}", code="unknown_enterprise")
+        channel = channel or (Channel.CADRE if role == Role.CADRE else Channel.HOTLINE)
+    else:
+        raise Forbidden("当前角色不能提交诉求", code="forbidden")
+    try:
+        phone = clean_phone(contact_phone)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], code="invalid_phone") from None
+    appeal = Appeal(
+        enterprise=enterprise,
+        contact_name=_text(contact_name, "contact_name", "联系人", 50),
+        contact_phone=phone,
+        channel=_choice(channel, Channel, "渠道", "channel"),
+        category=_choice(category, Category, "诉求类别", "category"),
+        urgency=_choice(urgency or Urgency.NORMAL, Urgency, "紧急程度", "urgency"),
+        title=_text(title, "title", "标题", 120),
+        content=_text(content, "content", "诉求内容", 5000),
+        location=_text(location, "location", "地点", 200, required=False),
+        lat=lat,
+        lon=lon,
+        created_by=by,
+        created_at=now,
+        number=_next_number(now),
+    )
+    appeal.save(force_insert=True)
+    if files:
+        save_attachments(appeal, files, by=by)
+    record_event(appeal, Action.SUBMIT, by=by, before="", note=appeal.get_channel_display(), at=now, first=True)
+    return appeal
+
+
+# ---------------------------------------------------------------- center
+
+@transaction.atomic
+def appeal_dispatch(*, appeal_id: int, by, department: str, co_departments: list[str] | None = None,
+                    note: str = "") -> Appeal:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.DISPATCH, by)
+    lead = _department(department)
+    co = [_department(code) for code in (co_departments or []) if code and code != lead.code]
+    now = timezone.now()
+    appeal.department = lead
+    appeal.dispatched_at = now
+    appeal.signed_at = None
+    appeal.paused_at = None
+    fields = ["department", "dispatched_at", "signed_at", "paused_at"]
+    fields += deadlines.set_handling_deadlines(appeal, now)
+    if appeal.return_count >= MAX_RETURNS_BEFORE_LOCK and not appeal.returns_locked:
+        appeal.returns_locked = True
+        fields.append("returns_locked")
+    CoHandler.objects.filter(appeal=appeal).exclude(department__in=co).delete()
+    for dept in co:
+        CoHandler.objects.get_or_create(appeal=appeal, department=dept)
+    _transition(appeal, Action.DISPATCH, by, to=Status.DISPATCHED, fields=fields, note=note,
+                data={"department": lead.code, "co_departments": [d.code for d in co]})
+    notify.notify(notify.department_users(lead.pk), appeal, f"新交办：{notify.link_text(appeal)}",
+                  f"请于 {timezone.localtime(appeal.sign_due_at):%Y-%m-%d %H:%M} 前签收。")
+    for dept in co:
+        notify.notify(notify.department_users(dept.pk), appeal, f"协办：{notify.link_text(appeal)}")
+    return appeal
+
+
+@transaction.atomic
+def appeal_reject(*, appeal_id: int, by, reason: str) -> Appeal:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.REJECT, by)
+    reason = _text(reason, "reason", "不予受理理由", 500)
+    appeal.closed_at, appeal.close_reason = timezone.now(), reason
+    _transition(appeal, Action.REJECT, by, to=Status.REJECTED, fields=["closed_at", "close_reason"], note=reason)
+    notify.notify(notify.enterprise_users(appeal), appeal, f"不予受理：{notify.link_text(appeal)}", reason)
+    return appeal
+
+
+@transaction.atomic
+def appeal_withdraw(*, appeal_id: int, by, reason: str = "") -> Appeal:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.WITHDRAW, by)
+    appeal.closed_at = timezone.now()
+    return _transition(appeal, Action.WITHDRAW, by, to=Status.WITHDRAWN, fields=["closed_at"], note=reason.strip())
+
+
+# ---------------------------------------------------------------- department
+
+@transaction.atomic
+def appeal_sign(*, appeal_id: int, by) -> Appeal:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.SIGN, by)
+    appeal.signed_at = timezone.now()
+    return _transition(appeal, Action.SIGN, by, to=Status.IN_PROGRESS, fields=["signed_at"])
+
+
+@transaction.atomic
+def appeal_return(*, appeal_id: int, by, reason: str) -> Appeal:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.RETURN, by)
+    if appeal.returns_locked:
+        raise InvalidTransition("该诉求已多次退回，协调中心已锁定，不能再退回", code="returns_locked")
+    reason = _text(reason, "reason", "退回理由", 500)
+    returning = appeal.department
+    appeal.return_count += 1
+    appeal.department = None
+    for name in ("dispatched_at", "sign_due_at", "signed_at", "reply_due_at", "warn_at", "level2_due_at"):
+        setattr(appeal, name, None)
+    fields = ["return_count", "department", "dispatched_at", "sign_due_at", "signed_at", "reply_due_at", "warn_at",
+              "level2_due_at"]
+    CoHandler.objects.filter(appeal=appeal).delete()
+    _transition(appeal, Action.RETURN, by, to=Status.SUBMITTED, fields=fields, note=reason, department=returning)
+    notify.notify(notify.role_users(Role.CENTER), appeal, f"部门退回：{notify.link_text(appeal)}", reason)
+    if appeal.return_count >= RETURNS_FOR_LEVEL2:
+        _escalate(appeal, 2, by=None, reason=f"累计退回 {appeal.return_count} 次")
+    return appeal
+
+
+@transaction.atomic
+def appeal_opinion(*, appeal_id: int, by, content: str) -> Appeal:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.OPINION, by)
+    content = _text(content, "content", "协办意见", 2000)
+    CoHandler.objects.filter(appeal=appeal, department_id=by.department_id).update(
+        opinion=content, opinion_at=timezone.now()
+    )
+    _transition(appeal, Action.OPINION, by, to=None, fields=[], note=content, department=by.department)
+    notify.notify(notify.department_users(appeal.department_id), appeal, f"协办意见：{notify.link_text(appeal)}", content)
+    return appeal
+
+
+@transaction.atomic
+def appeal_reply(*, appeal_id: int, by, result: str, content: str, cost_saved_yuan=None) -> Appeal:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.REPLY, by)
+    result = _choice(result, ReplyResult, "办理结果", "result")
+    content = _text(content, "content", "答复内容", 5000)
+    cost = None
+    if cost_saved_yuan not in (None, ""):
+        try:
+            cost = Decimal(str(cost_saved_yuan)).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            raise InvalidInput("降本金额必须是数字（元）", code="invalid_cost") from None
+        if cost < 0 or cost >= Decimal("1e12"):
+            raise InvalidInput("降本金额必须在 0 到 1 万亿元之间", code="invalid_cost")
+    now = timezone.now()
+    appeal.reply_result, appeal.reply_content, appeal.cost_saved_yuan = result, content, cost
+    appeal.replied_at = now
+    appeal.rate_due_at = deadlines.rate_deadline(appeal, now)
+    fields = ["reply_result", "reply_content", "cost_saved_yuan", "replied_at", "rate_due_at"]
+    _transition(appeal, Action.REPLY, by, to=Status.REPLIED, fields=fields, note=content,
+                data={"result": result, "cost_saved_yuan": str(cost) if cost is not None else None})
+    Supervision.objects.filter(appeal=appeal, closed_at__isnull=True).update(closed_at=now)
+    notify.notify(notify.enterprise_users(appeal), appeal, f"已答复：{notify.link_text(appeal)}",
+                  f"{ReplyResult(result).label}。请在 {timezone.localtime(appeal.rate_due_at):%Y-%m-%d} 前评价。",
+                  sms_to=appeal.contact_phone)
+    return appeal
+
+
+@transaction.atomic
+def appeal_extend(*, appeal_id: int, by, working_days: int, reason: str) -> Extension:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.EXTEND, by)
+    if appeal.extension_used or appeal.extensions.filter(decision=Extension.Decision.PENDING).exists():
+        raise InvalidTransition("每件诉求只能申请一次延期", code="extension_used")
+    try:
+        working_days = int(working_days)
+    except (TypeError, ValueError):
+        raise InvalidInput("延期天数必须是整数", code="invalid_days") from None
+    if not 1 <= working_days <= MAX_EXTENSION_WORKDAYS:
+        raise InvalidInput(f"延期天数须在 1 到 {MAX_EXTENSION_WORKDAYS} 个工作日之间", code="invalid_days")
+    reason = _text(reason, "reason", "延期理由", 500)
+    ext = Extension.objects.create(appeal=appeal, working_days=working_days, reason=reason, requested_by=by,
+                                   requested_at=timezone.now())
+    _transition(appeal, Action.EXTEND, by, to=None, fields=[], note=reason, data={"working_days": working_days})
+    notify.notify(notify.role_users(Role.CENTER), appeal, f"延期申请：{notify.link_text(appeal)}",
+                  f"申请延期 {working_days} 个工作日：{reason}", email=False)
+    return ext
+
+
+@transaction.atomic
+def appeal_pause(*, appeal_id: int, by, reason: str) -> Appeal:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.PAUSE, by)
+    reason = _text(reason, "reason", "暂停理由", 500)
+    appeal.paused_at = timezone.now()
+    _transition(appeal, Action.PAUSE, by, to=Status.PAUSED, fields=["paused_at"], note=reason)
+    notify.notify(notify.enterprise_users(appeal), appeal, f"请补充材料：{notify.link_text(appeal)}", reason,
+                  sms_to=appeal.contact_phone)
+    return appeal
+
+
+@transaction.atomic
+def appeal_resume(*, appeal_id: int, by, note: str = "") -> Appeal:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.RESUME, by)
+    now = timezone.now()
+    fields = deadlines.shift_for_pause(appeal, appeal.paused_at or now, now)
+    appeal.paused_at = None
+    return _transition(appeal, Action.RESUME, by, to=Status.IN_PROGRESS, fields=[*fields, "paused_at"], note=note)
+
+
+# ---------------------------------------------------------------- enterprise
+
+@transaction.atomic
+def appeal_rate(*, appeal_id: int, by, rating: str, resolved: bool, comment: str = "") -> Appeal:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.RATE, by)
+    rating = _choice(rating, Rating, "评价", "rating")
+    if not isinstance(resolved, bool):
+        raise InvalidInput("请选择问题是否已解决", code="invalid_resolved")
+    now = timezone.now()
+    appeal.rating, appeal.resolved = rating, resolved
+    appeal.rating_comment = _text(comment, "comment", "评价意见", 1000, required=False)
+    appeal.rated_at = now
+    fields = ["rating", "resolved", "rating_comment", "rated_at"]
+    data = {"rating": rating, "resolved": resolved}
+    if rating == Rating.UNSATISFIED:
+        appeal.unsatisfied_count += 1
+        fields.append("unsatisfied_count")
+        _transition(appeal, Action.RATE, by, to=Status.REVIEWING, fields=fields, note=appeal.rating_comment, data=data)
+        notify.notify(notify.role_users(Role.CENTER), appeal, f"企业不满意：{notify.link_text(appeal)}",
+                      appeal.rating_comment)
+        if appeal.unsatisfied_count >= UNSATISFIED_FOR_LEVEL2:
+            _escalate(appeal, 2, by=None, reason=f"企业 {appeal.unsatisfied_count} 次评价不满意")
+        return appeal
+    appeal.closed_at = now
+    return _transition(appeal, Action.RATE, by, to=Status.CLOSED, fields=[*fields, "closed_at"],
+                       note=appeal.rating_comment, data=data)
+
+
+# ---------------------------------------------------------------- center decisions
+
+@transaction.atomic
+def appeal_reopen(*, appeal_id: int, by, reason: str) -> Appeal:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.REOPEN, by)
+    reason = _text(reason, "reason", "重办理由", 500)
+    if appeal.department_id is None:
+        raise InvalidTransition("该诉求没有主办部门，请直接交办", code="no_department")
+    now = timezone.now()
+    appeal.reopen_count += 1
+    appeal.dispatched_at, appeal.signed_at, appeal.replied_at, appeal.rate_due_at = now, None, None, None
+    appeal.rated_at, appeal.closed_at, appeal.rating, appeal.resolved = None, None, "", None
+    fields = ["reopen_count", "dispatched_at", "signed_at", "replied_at", "rate_due_at", "rated_at", "closed_at",
+              "rating", "resolved", *deadlines.set_handling_deadlines(appeal, now)]
+    _transition(appeal, Action.REOPEN, by, to=Status.DISPATCHED, fields=fields, note=reason)
+    notify.notify(notify.department_users(appeal.department_id), appeal, f"重办：{notify.link_text(appeal)}", reason)
+    return appeal
+
+
+@transaction.atomic
+def appeal_close(*, appeal_id: int, by, reason: str) -> Appeal:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.CLOSE, by)
+    reason = _text(reason, "reason", "办结说明", 500)
+    appeal.closed_at, appeal.close_reason = timezone.now(), reason
+    return _transition(appeal, Action.CLOSE, by, to=Status.CLOSED, fields=["closed_at", "close_reason"], note=reason)
+
+
+LEVEL_AUDIENCE = {1: (Role.CENTER,), 2: (Role.TEAM,), 3: (Role.LEADER,)}
+LEVEL_LABEL = {1: "一级督办（协调中心）", 2: "二级督办（办不成事专班）", 3: "三级督办（市领导）"}
+
+
+def _escalate(appeal: Appeal, level: int, *, by, reason: str, now=None) -> Appeal:
+    """Raise the escalation level inside the caller's transaction (row already locked)."""
+    now = now or timezone.now()
+    before = appeal.escalation_level
+    appeal.escalation_level = level
+    appeal.save(update_fields=["escalation_level"])
+    record_event(appeal, Action.ESCALATE, by=by, before=appeal.status, note=reason,
+                 data={"from_level": before, "level": level}, at=now)
+    Supervision.objects.create(appeal=appeal, level=level, note=f"{LEVEL_LABEL[level]}：{reason}", created_by=by,
+                               created_at=now, due_at=appeal.reply_due_at)
+    notify.notify(notify.role_users(*LEVEL_AUDIENCE[level]), appeal, f"{LEVEL_LABEL[level]}：{notify.link_text(appeal)}",
+                  reason)
+    notify.notify(notify.department_users(appeal.department_id, roles=(Role.DEPT_LEADER,)), appeal,
+                  f"{LEVEL_LABEL[level]}：{notify.link_text(appeal)}", reason)
+    return appeal
+
+
+@transaction.atomic
+def appeal_escalate(*, appeal_id: int, by, level: int, reason: str) -> Appeal:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.ESCALATE, by)
+    try:
+        level = int(level)
+    except (TypeError, ValueError):
+        raise InvalidInput("督办层级必须是 1、2 或 3", code="invalid_level") from None
+    if level not in (1, 2, 3):
+        raise InvalidInput("督办层级必须是 1、2 或 3", code="invalid_level")
+    if level <= appeal.escalation_level:
+        raise InvalidTransition(f"诉求已处于 {appeal.escalation_level} 级督办，只能向上提级", code="level_not_higher")
+    return _escalate(appeal, level, by=by, reason=_text(reason, "reason", "提级理由", 500))
+
+
+@transaction.atomic
+def appeal_supervise(*, appeal_id: int, by, note: str, due_days: int | None = None) -> Supervision:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.SUPERVISE, by)
+    note = _text(note, "note", "督办意见", 1000)
+    now = timezone.now()
+    due = appeal.reply_due_at
+    if due_days not in (None, ""):
+        try:
+            due_days = int(due_days)
+        except (TypeError, ValueError):
+            raise InvalidInput("督办期限必须是整数个工作日", code="invalid_days") from None
+        if not 1 <= due_days <= 60:
+            raise InvalidInput("督办期限须在 1 到 60 个工作日之间", code="invalid_days")
+        due, _ = workday_deadline(now, due_days)
+    sup = Supervision.objects.create(appeal=appeal, level=max(appeal.escalation_level, 1), note=note, due_at=due,
+                                     created_by=by, created_at=now)
+    _transition(appeal, Action.SUPERVISE, by, to=None, fields=[], note=note,
+                data={"due_at": due.isoformat() if due else None})
+    notify.notify(notify.department_users(appeal.department_id), appeal, f"督办：{notify.link_text(appeal)}", note,
+                  sms_to="")
+    return sup
+
+
+@transaction.atomic
+def appeal_approve_extension(*, appeal_id: int, by, approve: bool, note: str = "") -> Appeal:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.APPROVE_EXTENSION, by)
+    ext = appeal.extensions.select_for_update().filter(decision=Extension.Decision.PENDING).first()
+    if ext is None:
+        raise InvalidTransition("没有待审批的延期申请", code="no_pending_extension")
+    now = timezone.now()
+    ext.decision = Extension.Decision.APPROVED if approve else Extension.Decision.DENIED
+    ext.decided_by, ext.decided_at = by, now
+    ext.save(update_fields=["decision", "decided_by", "decided_at"])
+    fields = []
+    if approve:
+        appeal.extension_used = True
+        fields = ["extension_used", *deadlines.extend_reply_deadline(appeal, ext.working_days)]
+    _transition(appeal, Action.APPROVE_EXTENSION, by, to=None, fields=fields, note=note,
+                data={"approve": bool(approve), "working_days": ext.working_days})
+    verdict = "已批准" if approve else "未批准"
+    notify.notify(notify.department_users(appeal.department_id), appeal, f"延期{verdict}：{notify.link_text(appeal)}", note)
+    return appeal
+
+
+@transaction.atomic
+def appeal_merge(*, appeal_id: int, by, into: int) -> Appeal:
+    try:
+        into = int(into)
+    except (TypeError, ValueError):
+        raise InvalidInput("合并目标必须是诉求编号(id)", code="invalid_target") from None
+    if into == appeal_id:
+        raise InvalidInput("不能合并到自身", code="invalid_target")
+    # Lock both rows in id order so two merges in opposite directions cannot deadlock.
+    for pk in sorted([appeal_id, into]):
+        Appeal.objects.select_for_update().filter(pk=pk).first()
+    appeal = _lock(appeal_id, by)
+    target = Appeal.objects.filter(pk=into).first()
+    if target is None:
+        raise InvalidInput("合并目标诉求不存在", code="invalid_target")
+    check_allowed(appeal, Action.MERGE, by)
+    if target.status in (Status.MERGED, Status.WITHDRAWN, Status.REJECTED):
+        raise InvalidTransition(f"目标诉求状态为「{Status(target.status).label}」，不能合并进去", code="invalid_target")
+    if Appeal.objects.filter(merged_into=appeal).exists():
+        raise InvalidTransition("该诉求已有其他诉求合并进来，请先撤销那些合并", code="has_merged")
+    appeal.status_before_merge = appeal.status
+    appeal.merged_into = target
+    _transition(appeal, Action.MERGE, by, to=Status.MERGED, fields=["merged_into", "status_before_merge"],
+                note=f"合并到 {target.number}", data={"into": target.pk})
+    record_event(target, Action.MERGE, by=by, before=target.status, note=f"{appeal.number} 合并进来",
+                 data={"merged": appeal.pk})
+    return appeal
+
+
+@transaction.atomic
+def appeal_unmerge(*, appeal_id: int, by) -> Appeal:
+    appeal = _lock(appeal_id, by)
+    check_allowed(appeal, Action.UNMERGE, by)
+    target = appeal.merged_into
+    back = appeal.status_before_merge or Status.SUBMITTED
+    appeal.merged_into, appeal.status_before_merge = None, ""
+    _transition(appeal, Action.UNMERGE, by, to=back, fields=["merged_into", "status_before_merge"],
+                note=f"撤销合并（原合并到 {target.number}）", data={"from": target.pk})
+    Appeal.objects.select_for_update().filter(pk=target.pk).first()
+    record_event(target, Action.UNMERGE, by=by, before=target.status, note=f"{appeal.number} 已撤销合并",
+                 data={"unmerged": appeal.pk})
+    return appeal
+
+
+# ---------------------------------------------------------------- one entry point for pages and the API
+
+ACTION_NAMES = [
+    "dispatch", "reject", "withdraw", "sign", "return", "opinion", "reply", "rate", "reopen", "close", "escalate",
+    "supervise", "extend", "approve_extension", "pause", "resume", "merge", "unmerge",
+]
+
+
+def perform(action: str, *, appeal_id: int, by, data: dict):
+    """Run an action by name with a dict of inputs (form or JSON)."""
+    d = data
+    handlers = {
+        Action.DISPATCH: lambda: appeal_dispatch(appeal_id=appeal_id, by=by, department=d.get("department", ""),
+                                                 co_departments=d.get("co_departments") or [], note=d.get("note", "")),
+        Action.REJECT: lambda: appeal_reject(appeal_id=appeal_id, by=by, reason=d.get("reason", "")),
+        Action.WITHDRAW: lambda: appeal_withdraw(appeal_id=appeal_id, by=by, reason=d.get("reason", "")),
+        Action.SIGN: lambda: appeal_sign(appeal_id=appeal_id, by=by),
+        Action.RETURN: lambda: appeal_return(appeal_id=appeal_id, by=by, reason=d.get("reason", "")),
+        Action.OPINION: lambda: appeal_opinion(appeal_id=appeal_id, by=by, content=d.get("content", "")),
+        Action.REPLY: lambda: appeal_reply(appeal_id=appeal_id, by=by, result=d.get("result", ""),
+                                           content=d.get("content", ""), cost_saved_yuan=d.get("cost_saved_yuan")),
+        Action.RATE: lambda: appeal_rate(appeal_id=appeal_id, by=by, rating=d.get("rating", ""),
+                                         resolved=d.get("resolved"), comment=d.get("comment", "")),
+        Action.REOPEN: lambda: appeal_reopen(appeal_id=appeal_id, by=by, reason=d.get("reason", "")),
+        Action.CLOSE: lambda: appeal_close(appeal_id=appeal_id, by=by, reason=d.get("reason", "")),
+        Action.ESCALATE: lambda: appeal_escalate(appeal_id=appeal_id, by=by, level=d.get("level"),
+                                                 reason=d.get("reason", "")),
+        Action.SUPERVISE: lambda: appeal_supervise(appeal_id=appeal_id, by=by, note=d.get("note", ""),
+                                                   due_days=d.get("due_days")),
+        Action.EXTEND: lambda: appeal_extend(appeal_id=appeal_id, by=by, working_days=d.get("working_days"),
+                                             reason=d.get("reason", "")),
+        Action.APPROVE_EXTENSION: lambda: appeal_approve_extension(appeal_id=appeal_id, by=by,
+                                                                   approve=bool(d.get("approve")),
+                                                                   note=d.get("note", "")),
+        Action.PAUSE: lambda: appeal_pause(appeal_id=appeal_id, by=by, reason=d.get("reason", "")),
+        Action.RESUME: lambda: appeal_resume(appeal_id=appeal_id, by=by, note=d.get("note", "")),
+        Action.MERGE: lambda: appeal_merge(appeal_id=appeal_id, by=by, into=d.get("into")),
+        Action.UNMERGE: lambda: appeal_unmerge(appeal_id=appeal_id, by=by),
+    }
+    if action not in handlers:
+        raise NotFound(f"未知操作：{action}", code="unknown_action")
+    return handlers[action]()
+
+
+# ---------------------------------------------------------------- worker sweeps (guarded, idempotent)
+
+def _sweep_one(appeal_id: int, guard: dict, apply) -> bool:
+    """Lock one appeal only if it still matches `guard`; a second worker finds nothing to do."""
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().filter(pk=appeal_id, **guard).first()
+        if appeal is None:
+            return False
+        apply(appeal)
+        return True
+
+
+def sweep_warnings(now=None, limit=5000) -> int:
+    now = now or timezone.now()
+    guard = {"status__in": [Status.DISPATCHED, Status.IN_PROGRESS], "warn_at__lte": now, "warned_at__isnull": True,
+             "reply_due_at__gt": now}
+    ids = list(Appeal.objects.filter(**guard).values_list("pk", flat=True)[:limit])
+
+    def apply(appeal):
+        appeal.warned_at = now
+        appeal.save(update_fields=["warned_at"])
+        record_event(appeal, Action.WARN, by=None, before=appeal.status, at=now,
+                     note=f"答复期限 {timezone.localtime(appeal.reply_due_at):%Y-%m-%d %H:%M} 即将到期")
+        notify.notify(notify.department_users(appeal.department_id), appeal, f"即将到期：{notify.link_text(appeal)}",
+                      email=False)
+
+    return sum(_sweep_one(pk, guard, apply) for pk in ids)
+
+
+def sweep_sign_overdue(now=None, limit=5000) -> int:
+    now = now or timezone.now()
+    guard = {"status": Status.DISPATCHED, "sign_due_at__lt": now, "urged_at__isnull": True}
+    ids = list(Appeal.objects.filter(**guard).values_list("pk", flat=True)[:limit])
+
+    def apply(appeal):
+        appeal.urged_at = now
+        appeal.save(update_fields=["urged_at"])
+        record_event(appeal, Action.URGE, by=None, before=appeal.status, at=now, note="超过签收时限未签收，催办")
+        notify.notify(notify.department_users(appeal.department_id, roles=(Role.DEPT_LEADER,)), appeal,
+                      f"催办：{notify.link_text(appeal)} 超时未签收")
+
+    return sum(_sweep_one(pk, guard, apply) for pk in ids)
+
+
+def sweep_reply_overdue(now=None, limit=5000) -> int:
+    now = now or timezone.now()
+    handling = [Status.DISPATCHED, Status.IN_PROGRESS]
+    done = 0
+    l2 = {"status__in": handling, "level2_due_at__lt": now, "escalation_level__lt": 2}
+    for pk in Appeal.objects.filter(**l2).values_list("pk", flat=True)[:limit]:
+        done += _sweep_one(pk, l2, lambda a: _escalate(a, 2, by=None, reason="答复超期 5 个工作日", now=now))
+    l1 = {"status__in": handling, "reply_due_at__lt": now, "escalation_level__lt": 1}
+    for pk in Appeal.objects.filter(**l1).values_list("pk", flat=True)[:limit]:
+        done += _sweep_one(pk, l1, lambda a: _escalate(a, 1, by=None, reason="超过答复时限", now=now))
+    return done
+
+
+def sweep_unrated(now=None, limit=5000) -> int:
+    now = now or timezone.now()
+    guard = {"status": Status.REPLIED, "rate_due_at__lt": now}
+    ids = list(Appeal.objects.filter(**guard).values_list("pk", flat=True)[:limit])
+
+    def apply(appeal):
+        appeal.closed_at = now
+        appeal.status = Status.CLOSED
+        appeal.save(update_fields=["closed_at", "status"])
+        record_event(appeal, Action.AUTO_CLOSE, by=None, before=Status.REPLIED, at=now, note="企业逾期未评价，自动办结")
+
+    return sum(_sweep_one(pk, guard, apply) for pk in ids)
+
+
+def sweep_all(now=None) -> dict:
+    now = now or timezone.now()
+    return {
+        "warnings": sweep_warnings(now),
+        "sign_overdue": sweep_sign_overdue(now),
+        "reply_overdue": sweep_reply_overdue(now),
+        "unrated_closed": sweep_unrated(now),
+    }

@@ -1,0 +1,30 @@
+from django.urls import reverse
+
+from wuyou.orgs.models import Role
+
+# (url name, label, roles that see it); None means every signed-in user.
+NAV = [
+    ("appeal_new", "提交诉求", {Role.ENTERPRISE, Role.CADRE, Role.CENTER}),
+    ("my_appeals", "我的诉求", {Role.ENTERPRISE, Role.CADRE}),
+    ("center_queue", "受理交办", {Role.CENTER, Role.ADMIN}),
+    ("center_board", "超期预警", {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR}),
+    ("center_supervision", "督办", {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR}),
+    ("center_extensions", "延期审批", {Role.CENTER, Role.ADMIN}),
+    ("dept_inbox", "部门收件箱", {Role.DEPT_HANDLER, Role.DEPT_LEADER}),
+    ("team_queue", "专班案件", {Role.TEAM}),
+    ("appeal_search", "全部诉求", {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR}),
+    ("ranking", "三率排名", {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR, Role.DEPT_LEADER}),
+    ("calendar_home", "工作日历", {Role.CENTER, Role.ADMIN}),
+    ("notifications", "消息", None),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for name, label, roles in NAV:
+        if roles is None or user.role in roles or (user.is_superuser and Role.ADMIN in roles):
+            items.append({"url": reverse(name), "label": label, "active": request.path.startswith(reverse(name))})
+    return {"nav_items": items}

@@ -1,0 +1,135 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class District(models.Model):
+    """An administrative division with its GB/T 2260 code."""
+
+    code = models.CharField("区划代码", max_length=6, unique=True)
+    name = models.CharField("名称", max_length=50)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "行政区划"
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    """A unit that handles appeals: a bureau, a utility, a state-owned company or a district government."""
+
+    class Kind(models.TextChoices):
+        GOV = "gov", "政府部门"
+        UTILITY = "utility", "公用事业"
+        SOE = "soe", "国有企业"
+        DISTRICT = "district", "区县(市)"
+
+    code = models.SlugField("编码", max_length=20, unique=True, help_text="稳定编码，创建后不可修改")
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.GOV)
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT)
+    responsibility = models.TextField("职责", blank=True)
+    keywords = models.TextField("关键词", blank=True, help_text="以逗号或空格分隔，用于智能分拨")
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "部门"
+
+    def __str__(self):
+        return self.name
+
+
+class Enterprise(models.Model):
+    class Size(models.TextChoices):
+        LARGE = "large", "大型"
+        MEDIUM = "medium", "中型"
+        SMALL = "small", "小型"
+        MICRO = "micro", "微型"
+
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    name = models.CharField("企业名称", max_length=200)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, verbose_name="所属区县")
+    industry = models.CharField("行业门类", max_length=1, help_text="GB/T 4754 门类字母 A–T")
+    size = models.CharField("规模", max_length=10, choices=Size.choices, default=Size.SMALL)
+    tags = models.JSONField("标签", default=list, blank=True)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = verbose_name_plural = "企业"
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    ENTERPRISE = "enterprise", "企业用户"
+    CENTER = "center", "协调中心"
+    DEPT_HANDLER = "dept_handler", "部门经办人"
+    DEPT_LEADER = "dept_leader", "部门负责人"
+    CADRE = "cadre", "联企干部"
+    TEAM = "team", "办不成事专班"
+    LEADER = "leader", "市领导"
+    INSPECTOR = "inspector", "纪检监察"
+    ADMIN = "admin", "系统管理员"
+
+
+DEPT_ROLES = {Role.DEPT_HANDLER, Role.DEPT_LEADER}
+READ_ALL_ROLES = {Role.CENTER, Role.LEADER, Role.INSPECTOR, Role.ADMIN}
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.ENTERPRISE)
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    phone = models.CharField("手机", max_length=20, blank=True)
+    failed_logins = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(department__isnull=True) | Q(enterprise__isnull=True),
+                name="user_one_organisation",
+            )
+        ]
+
+    @property
+    def is_dept(self) -> bool:
+        return self.role in DEPT_ROLES
+
+    @property
+    def reads_all(self) -> bool:
+        return self.role in READ_ALL_ROLES or self.is_superuser
+
+
+def hash_token(raw: str) -> str:
+    # Tokens are long random strings, so a fast hash is enough; a password hash per request is not.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API 令牌"
+
+    @classmethod
+    def issue(cls, user: User) -> str:
+        raw = secrets.token_urlsafe(32)
+        cls.objects.create(user=user, key_hash=hash_token(raw))
+        return raw

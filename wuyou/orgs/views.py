@@ -1,0 +1,98 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from wuyou.core.errors import InvalidInput
+
+from .models import Enterprise, Role
+from .services import enterprises_export, enterprises_import
+
+HOME_BY_ROLE = {
+    Role.ENTERPRISE: "my_appeals",
+    Role.CADRE: "my_appeals",
+    Role.CENTER: "center_queue",
+    Role.ADMIN: "center_queue",
+    Role.DEPT_HANDLER: "dept_inbox",
+    Role.DEPT_LEADER: "dept_inbox",
+    Role.TEAM: "team_queue",
+    Role.LEADER: "ranking",
+    Role.INSPECTOR: "appeal_search",
+}
+
+
+class LockoutAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "用户名或密码错误。连续输错 5 次将锁定账号 15 分钟。",
+        "locked": "登录失败次数过多，账号已暂时锁定，请 15 分钟后再试。",
+    }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except Exception:
+            if getattr(self.request, "login_locked", False):
+                raise self.get_locked_error() from None
+            raise
+
+    def get_locked_error(self):
+        from django.core.exceptions import ValidationError
+
+        return ValidationError(self.error_messages["locked"], code="locked")
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LockoutAuthenticationForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    role = Role.ADMIN if request.user.is_superuser and request.user.role != Role.CENTER else request.user.role
+    return redirect(HOME_BY_ROLE.get(role, "notifications"))
+
+
+def staff_only(user):
+    if not (user.is_superuser or user.role in (Role.CENTER, Role.ADMIN)):
+        raise PermissionDenied("仅协调中心可管理企业名录")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_list(request):
+    staff_only(request.user)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的 Excel 文件")
+        else:
+            try:
+                result = enterprises_import(content=upload.read())
+            except InvalidInput as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"导入成功：新增 {result['created']} 家，更新 {result['updated']} 家")
+        return redirect("enterprise_list")
+    qs = Enterprise.objects.select_related("district").order_by("name")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q) | qs.filter(uscc__iexact=q)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "orgs/enterprise_list.html", {"page": page, "q": q})
+
+
+@login_required
+def enterprise_export(request):
+    staff_only(request.user)
+    response = HttpResponse(
+        enterprises_export(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''enterprises.xlsx"
+    return response

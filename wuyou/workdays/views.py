@@ -1,0 +1,97 @@
+"""Calendar pages for the coordination centre: list of years, one year, import of a new schedule."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from wuyou.core.errors import InvalidInput
+from wuyou.workdays import selectors, services
+from wuyou.workdays.forms import DayForm, ImportForm
+from wuyou.workdays.models import Source
+from wuyou.workdays.parsers import rows_from_text, rows_from_upload
+from wuyou.workdays.rules import FIRST_YEAR, LAST_YEAR
+
+EDITOR_ROLES = {"center", "admin"}
+SOURCE_LABELS = dict(Source.choices)
+
+
+def calendar_editor(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not (request.user.is_superuser or getattr(request.user, "role", None) in EDITOR_ROLES):
+            raise PermissionDenied("仅协调中心和系统管理员可以维护工作日历")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _year_row(year: int) -> dict:
+    source = selectors.year_source(year)
+    return {"year": year, "source": source, "label": SOURCE_LABELS.get(source, source)}
+
+
+@calendar_editor
+def calendar_home(request):
+    this_year = timezone.localdate().year
+    years = [_year_row(y) for y in range(min(this_year + 2, LAST_YEAR), FIRST_YEAR - 1, -1)]
+    upcoming = [row["year"] for row in years if row["year"] >= this_year and row["source"] == Source.ESTIMATED]
+    return render(
+        request,
+        "workdays/home.html",
+        {"years": years, "upcoming_estimated": upcoming, "estimated_from": selectors.first_estimated_date()},
+    )
+
+
+@calendar_editor
+def calendar_year(request, year: int):
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
+    form = DayForm(request.POST or None, initial={"date": f"{year}-01-01"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_day(
+                date=data["date"], is_workday=data["kind"] == "workday", name=data["name"], by=request.user
+            )
+        except InvalidInput as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已修订 {data['date'].isoformat()}")
+            return redirect("calendar_year", year=data["date"].year)
+    return render(
+        request,
+        "workdays/year.html",
+        {
+            "year": _year_row(year),
+            "days": selectors.year_days(year),
+            "months": selectors.year_months(year),
+            "form": form,
+            "prev_year": year - 1 if year > FIRST_YEAR else None,
+            "next_year": year + 1 if year < LAST_YEAR else None,
+        },
+    )
+
+
+@calendar_editor
+def calendar_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rows = rows_from_upload(data["file"]) if data.get("file") else rows_from_text(data["text"])
+            year = services.import_year(year=data["year"], rows=rows, by=request.user)
+        except services.CalendarImportError as exc:
+            errors = exc.errors
+        except InvalidInput as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"{year.year} 年日历已导入，来源为官方")
+            return redirect("calendar_year", year=year.year)
+    return render(request, "workdays/import.html", {"form": form, "errors": errors})
