@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wuyou.core.context.navigation",
+                "wuyou.appeals.context.calendar_warning",
             ]
         },
     }

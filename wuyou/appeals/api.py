@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from wuyou.core.errors import NotFound
+from wuyou.core.errors import InvalidInput, NotFound
 
 from . import services
-from .models import Action, Appeal
+from .models import Appeal
 from .selectors import is_overdue, search, visible_appeals
 
 router = Router(tags=["appeals"])
@@ -157,7 +157,9 @@ def create_appeal(request, payload: AppealIn):
 
 @router.get("", response=AppealPage, summary="诉求列表")
 def list_appeals(request, status: str | None = None, department: str | None = None, overdue: bool | None = None,
-                 q: str | None = None, page: int = Field(1, ge=1, le=100000)):
+                 q: str | None = None, page: int = 1):
+    if page < 1:
+        raise InvalidInput("页码必须从 1 开始", code="invalid_page")
     qs = search(request.user, status=status, department=department, overdue=overdue, q=q)
     count = qs.count()
     rows = list(qs.prefetch_related("co_handlers__department")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])

@@ -28,3 +28,4 @@ def navigation(request):
         if roles is None or user.role in roles or (user.is_superuser and Role.ADMIN in roles):
             items.append({"url": reverse(name), "label": label, "active": request.path.startswith(reverse(name))})
     return {"nav_items": items}
+

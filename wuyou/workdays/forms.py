@@ -23,7 +23,9 @@ class ImportForm(forms.Form):
     text = forms.CharField(
         label="粘贴内容",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 12, "placeholder": "2027-01-01,休息,元旦\n2027-02-07,上班,调休上班"}),
+        widget=forms.Textarea(
+            attrs={"rows": 12, "placeholder": "2027-01-01,休息,元旦\n2027-02-07,上班,调休上班"}
+        ),
     )
     file = forms.FileField(label="或上传 CSV / Excel（.xlsx）文件", required=False)
 

@@ -60,7 +60,9 @@ def _state() -> _Snapshot:
 
 def _load() -> _Snapshot:
     global _snapshot
-    days = {d: (w, n, s) for d, w, n, s in CalendarDay.objects.values_list("date", "is_workday", "name", "source")}
+    days = {
+        d: (w, n, s) for d, w, n, s in CalendarDay.objects.values_list("date", "is_workday", "name", "source")
+    }
     years = dict(CalendarYear.objects.values_list("year", "source"))
     # Build the whole snapshot first and swap the reference: readers on other threads never see half of it.
     _snapshot = _Snapshot(days=days, years=years, loaded_at=time.monotonic())

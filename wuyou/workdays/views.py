@@ -40,7 +40,7 @@ def _year_row(year: int) -> dict:
 def calendar_home(request):
     this_year = timezone.localdate().year
     years = [_year_row(y) for y in range(min(this_year + 2, LAST_YEAR), FIRST_YEAR - 1, -1)]
-    upcoming = [row["year"] for row in years if row["year"] >= this_year and row["source"] == Source.ESTIMATED]
+    upcoming = sorted(r["year"] for r in years if r["year"] >= this_year and r["source"] == Source.ESTIMATED)
     return render(
         request,
         "workdays/home.html",

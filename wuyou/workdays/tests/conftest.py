@@ -16,6 +16,8 @@ def fresh_calendar_cache():
 def make_user(db):
     def make(role="center", username=None, **extra):
         User = get_user_model()
-        return User.objects.create_user(username=username or f"u_{role}", password="pw-123456789", role=role, **extra)
+        return User.objects.create_user(
+            username=username or f"u_{role}", password="pw-123456789", role=role, **extra
+        )
 
     return make

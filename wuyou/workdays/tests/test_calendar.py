@@ -82,7 +82,14 @@ def test_estimate_2027():
     assert calendar.year_source(2027) == "estimated"
     assert calendar.is_estimated_year(2027)
     # Lunar New Year 2027 is 02-06: eve (02-05) plus the 1st to 3rd day rest, no make-up days.
-    assert [calendar.is_workday(date(2027, 2, d)) for d in range(4, 10)] == [True, False, False, False, False, True]
+    assert [calendar.is_workday(date(2027, 2, d)) for d in range(4, 10)] == [
+        True,
+        False,
+        False,
+        False,
+        False,
+        True,
+    ]
     assert calendar.day_info(date(2027, 2, 6)) == calendar.Day(date(2027, 2, 6), False, "春节", "estimated")
     assert not calendar.is_workday(date(2027, 1, 1))
     assert not calendar.is_workday(date(2027, 4, 5))  # 清明

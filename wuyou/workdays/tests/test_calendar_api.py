@@ -46,7 +46,12 @@ def test_year_official(client_in):
     assert res.status_code == 200 and body["year"] == 2026 and body["source"] == "official"
     days = {d["date"]: d for d in body["days"]}
     assert days["2026-10-10"]["is_workday"] is True and days["2026-10-10"]["source"] == "official"
-    assert days["2026-10-01"] == {"date": "2026-10-01", "is_workday": False, "name": "国庆节", "source": "official"}
+    assert days["2026-10-01"] == {
+        "date": "2026-10-01",
+        "is_workday": False,
+        "name": "国庆节",
+        "source": "official",
+    }
     assert "2026-10-12" not in days
 
 
@@ -54,7 +59,12 @@ def test_year_estimated(client_in):
     body = client_in.get(f"{URL}/2027").json()
     assert body["source"] == "estimated"
     days = {d["date"]: d for d in body["days"]}
-    assert days["2027-02-06"] == {"date": "2027-02-06", "is_workday": False, "name": "春节", "source": "estimated"}
+    assert days["2027-02-06"] == {
+        "date": "2027-02-06",
+        "is_workday": False,
+        "name": "春节",
+        "source": "estimated",
+    }
     assert all(not d["is_workday"] for d in body["days"])
 
 

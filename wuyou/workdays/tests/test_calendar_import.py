@@ -80,7 +80,9 @@ def test_validation_errors_import_nothing():
 def test_failed_reimport_keeps_existing_official_year():
     before = CalendarDay.objects.filter(date__year=2026).count()
     with pytest.raises(calendar.CalendarImportError):
-        calendar.import_year(year=2026, rows=[("2026-01-01", "休息", "元旦"), ("2026-02-30", "休息", "")], by="t")
+        calendar.import_year(
+            year=2026, rows=[("2026-01-01", "休息", "元旦"), ("2026-02-30", "休息", "")], by="t"
+        )
     assert CalendarDay.objects.filter(date__year=2026).count() == before
     assert calendar.add_workdays(date(2026, 9, 30), 5) == (date(2026, 10, 13), False)
 
@@ -101,7 +103,9 @@ def test_reimport_replaces_rows_and_drops_plain_days():
     rows = [(date(2026, 1, 1), True, ""), (date(2026, 1, 2), False, "元旦"), ("2026-01-05", "上班", "")]
     calendar.import_year(year=2026, rows=rows, by="t")
     # Jan 1 (a Thursday, working, no name) and Jan 5 (a Monday) match the weekly rule and are not stored.
-    assert list(CalendarDay.objects.filter(date__year=2026).values_list("date", flat=True)) == [date(2026, 1, 2)]
+    assert list(CalendarDay.objects.filter(date__year=2026).values_list("date", flat=True)) == [
+        date(2026, 1, 2)
+    ]
     assert calendar.is_workday(date(2026, 10, 1)) is True
     assert calendar.year_source(2026) == "official"
 
@@ -128,7 +132,9 @@ def xlsx_bytes(rows):
 
 
 def test_xlsx_with_real_dates_and_booleans():
-    data = xlsx_bytes([("日期", "类型", "名称"), (date(2027, 1, 1), "休息", "元旦"), (date(2027, 2, 20), True, None)])
+    data = xlsx_bytes(
+        [("日期", "类型", "名称"), (date(2027, 1, 1), "休息", "元旦"), (date(2027, 2, 20), True, None)]
+    )
     rows = rows_from_xlsx(data)
     assert [r.line for r in rows] == [2, 3]
     calendar.import_year(year=2027, rows=rows, by="t")

@@ -1,7 +1,7 @@
 """Import a year's State Council schedule from a file, or the schedules bundled with chinesecalendar.
 
-    manage.py import_calendar --year 2027 path/to/2027.csv   (.csv, .txt or .xlsx; columns date,kind,name)
-    manage.py import_calendar --official [--year 2027] [--force]
+manage.py import_calendar --year 2027 path/to/2027.csv   (.csv, .txt or .xlsx; columns date,kind,name)
+manage.py import_calendar --official [--year 2027] [--force]
 """
 
 from pathlib import Path
@@ -25,7 +25,9 @@ class Command(BaseCommand):
     def handle(self, *args, path=None, years=None, official=False, force=False, **options):
         if official:
             done = services.load_official(by="manage.py", years=years, force=force)
-            self.stdout.write(f"已导入：{', '.join(map(str, done)) or '无（均已是官方或人工修订，可加 --force）'}")
+            self.stdout.write(
+                f"已导入：{', '.join(map(str, done)) or '无（均已是官方或人工修订，可加 --force）'}"
+            )
             return
         if not path or not years or len(years) != 1:
             raise CommandError("请指定文件和一个 --year")

@@ -1,0 +1,250 @@
+"""Pages of the appeals loop. Thin: visibility from selectors, every write through services.perform."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from wuyou.core.errors import DomainError
+from wuyou.orgs.models import Department, Role
+from wuyou.orgs.validators import mask_phone
+
+from . import selectors, services
+from .forms import AppealForm
+from .models import (
+    Action,
+    Appeal,
+    Category,
+    CoHandler,
+    Extension,
+    Notification,
+    Rating,
+    ReplyResult,
+    Status,
+    Supervision,
+)
+from .transitions import available_actions
+
+CENTER_ROLES = {Role.CENTER, Role.ADMIN}
+OVERSIGHT_ROLES = CENTER_ROLES | {Role.LEADER, Role.INSPECTOR}
+
+
+def roles_required(*roles):
+    allowed = set(roles)
+
+    def deco(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not (user.role in allowed or (user.is_superuser and Role.ADMIN in allowed)):
+                raise PermissionDenied("当前角色无权访问该页面")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return deco
+
+
+def paginate(request, qs, per_page=30):
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+@roles_required(Role.ENTERPRISE, Role.CADRE, Role.CENTER, Role.ADMIN)
+def appeal_new(request):
+    staff = request.user.role != Role.ENTERPRISE
+    if request.user.role == Role.ENTERPRISE and not request.user.enterprise_id:
+        raise PermissionDenied("该账号未关联企业")
+    initial = {}
+    if not staff:
+        ent = request.user.enterprise
+        initial = {"contact_name": request.user.get_full_name() or ent.contact_name,
+                   "contact_phone": request.user.phone or ent.contact_phone}
+    form = AppealForm(request.POST or None, request.FILES or None, staff=staff, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            appeal = services.appeal_submit(
+                by=request.user, enterprise_uscc=d.get("enterprise") or None, channel=d.get("channel") or None,
+                category=d["category"], urgency=d["urgency"], title=d["title"], content=d["content"],
+                location=d.get("location", ""), contact_name=d["contact_name"], contact_phone=d["contact_phone"],
+                files=d.get("files") or [],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"诉求已提交，编号 {appeal.number}。我们会尽快交办并通知您。")
+            return redirect("appeal_detail", appeal.pk)
+    return render(request, "appeals/new.html", {"form": form, "staff": staff})
+
+
+@roles_required(Role.ENTERPRISE, Role.CADRE)
+def my_appeals(request):
+    qs = selectors.list_related(selectors.visible_appeals(request.user)).order_by("-created_at", "-id")
+    status = request.GET.get("status", "")
+    if status:
+        qs = qs.filter(status=status)
+    return render(request, "appeals/my_list.html", {"page": paginate(request, qs), "status": status,
+                                                      "statuses": Status.choices, "now": timezone.now()})
+
+
+def action_context(appeal, user):
+    actions = available_actions(appeal, user)
+    ctx = {"actions": actions, "A": {a.name: a.value for a in Action}}
+    if Action.DISPATCH in actions:
+        ctx["departments"] = Department.objects.filter(is_active=True).order_by("code")
+    if Action.APPROVE_EXTENSION in actions:
+        ctx["pending_extension"] = appeal.extensions.filter(decision=Extension.Decision.PENDING).first()
+        if ctx["pending_extension"] is None:
+            actions.remove(Action.APPROVE_EXTENSION)
+    ctx["reply_results"] = ReplyResult.choices
+    ctx["ratings"] = Rating.choices
+    return ctx
+
+
+@login_required
+def appeal_detail(request, pk):
+    qs = selectors.visible_appeals(request.user).select_related("enterprise", "enterprise__district", "department",
+                                                                 "merged_into")
+    appeal = get_object_or_404(qs, pk=pk)
+    events = appeal.events.select_related("actor", "department").order_by("seq")
+    ctx = {
+        "a": appeal,
+        "events": events,
+        "co_handlers": appeal.co_handlers.select_related("department"),
+        "attachments": appeal.attachments.all(),
+        "supervisions": appeal.supervisions.all(),
+        "extensions": appeal.extensions.all(),
+        "merged_children": appeal.merged.all(),
+        "overdue": selectors.is_overdue(appeal),
+        "now": timezone.now(),
+        # Enterprises see their own number; staff lists mask, but the handling page needs a callable number.
+        "phone": appeal.contact_phone if request.user.role != Role.TEAM else mask_phone(appeal.contact_phone),
+    }
+    ctx.update(action_context(appeal, request.user))
+    return render(request, "appeals/detail.html", ctx)
+
+
+FORM_FIELDS = ["department", "reason", "content", "result", "cost_saved_yuan", "rating", "comment", "level", "note",
+               "due_days", "working_days", "into"]
+
+
+@require_POST
+@login_required
+def appeal_act(request, pk, action):
+    data = {k: request.POST[k] for k in FORM_FIELDS if k in request.POST}
+    data["co_departments"] = [c for c in request.POST.getlist("co_departments") if c]
+    if "resolved" in request.POST:
+        data["resolved"] = request.POST["resolved"] == "yes"
+    if "approve" in request.POST:
+        data["approve"] = request.POST["approve"] == "yes"
+    if action == Action.MERGE and data.get("into"):
+        target = Appeal.objects.filter(number=data["into"].strip()).values_list("pk", flat=True).first()
+        data["into"] = target if target is not None else data["into"]
+    try:
+        services.perform(action, appeal_id=pk, by=request.user, data=data)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message) from None
+        messages.error(request, exc.message)
+    else:
+        label = Action(action).label if action in Action.values else action
+        messages.success(request, f"已{label}")
+    if not selectors.visible_appeals(request.user).filter(pk=pk).exists():
+        return redirect("home")
+    return redirect("appeal_detail", pk)
+
+
+@roles_required(*CENTER_ROLES)
+def center_queue(request):
+    tab = request.GET.get("tab", "new")
+    base = selectors.list_related(Appeal.objects.all())
+    tabs = {
+        "new": ("待交办", base.filter(status=Status.SUBMITTED).order_by("created_at")),
+        "reviewing": ("不满意复核", base.filter(status=Status.REVIEWING).order_by("rated_at")),
+        "returned": ("退回待重新交办", base.filter(status=Status.SUBMITTED, return_count__gt=0).order_by("created_at")),
+    }
+    tab = tab if tab in tabs else "new"
+    counts = {k: v[1].count() for k, v in tabs.items()}
+    return render(request, "appeals/center_queue.html", {
+        "tab": tab, "tabs": [(k, v[0], counts[k]) for k, v in tabs.items()], "page": paginate(request, tabs[tab][1]),
+        "now": timezone.now()})
+
+
+@roles_required(*OVERSIGHT_ROLES)
+def center_board(request):
+    now = timezone.now()
+    base = selectors.list_related(Appeal.objects.all())
+    overdue = base.filter(selectors.overdue_q(now)).order_by("reply_due_at")
+    warning = base.filter(status__in=selectors.HANDLING, warn_at__lte=now, reply_due_at__gte=now).order_by("reply_due_at")
+    escalated = base.filter(escalation_level__gte=1, status__in=[Status.DISPATCHED, Status.IN_PROGRESS,
+                                                                 Status.PAUSED, Status.REVIEWING]).order_by("-escalation_level")
+    return render(request, "appeals/center_board.html", {
+        "overdue": overdue[:100], "overdue_count": overdue.count(), "warning": warning[:100],
+        "warning_count": warning.count(), "escalated": escalated[:100], "escalated_count": escalated.count(),
+        "now": now})
+
+
+@roles_required(*OVERSIGHT_ROLES)
+def center_supervision(request):
+    qs = Supervision.objects.filter(closed_at__isnull=True).select_related("appeal", "appeal__department",
+                                                                          "appeal__enterprise", "created_by")
+    return render(request, "appeals/center_supervision.html", {"page": paginate(request, qs), "now": timezone.now()})
+
+
+@roles_required(*CENTER_ROLES)
+def center_extensions(request):
+    qs = Extension.objects.filter(decision=Extension.Decision.PENDING).select_related(
+        "appeal", "appeal__department", "requested_by").order_by("requested_at")
+    return render(request, "appeals/center_extensions.html", {"page": paginate(request, qs)})
+
+
+@roles_required(Role.DEPT_HANDLER, Role.DEPT_LEADER)
+def dept_inbox(request):
+    tab = request.GET.get("tab", "to_sign")
+    tab = tab if tab in selectors.DEPT_TABS else "to_sign"
+    now = timezone.now()
+    counts = {k: selectors.department_inbox(request.user, k, now).count() for k in selectors.DEPT_TABS}
+    qs = selectors.department_inbox(request.user, tab, now).prefetch_related(
+        Prefetch("co_handlers", queryset=CoHandler.objects.select_related("department")))
+    return render(request, "appeals/dept_inbox.html", {
+        "tab": tab, "tabs": [(k, v[0], counts[k]) for k, v in selectors.DEPT_TABS.items()],
+        "page": paginate(request, qs), "now": now})
+
+
+@roles_required(Role.TEAM)
+def team_queue(request):
+    qs = selectors.list_related(selectors.visible_appeals(request.user)).filter(
+        status__in=[Status.SUBMITTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.PAUSED, Status.REVIEWING]
+    ).order_by("-escalation_level", "reply_due_at")
+    return render(request, "appeals/team_queue.html", {"page": paginate(request, qs), "now": timezone.now()})
+
+
+@roles_required(*OVERSIGHT_ROLES)
+def appeal_search(request):
+    g = request.GET
+    overdue = {"yes": True, "no": False}.get(g.get("overdue", ""))
+    qs = selectors.search(request.user, status=g.get("status") or None, department=g.get("department") or None,
+                          overdue=overdue, q=g.get("q") or None)
+    if g.get("category") in Category.values:
+        qs = qs.filter(category=g["category"])
+    return render(request, "appeals/search.html", {
+        "page": paginate(request, qs), "statuses": Status.choices, "categories": Category.choices,
+        "departments": Department.objects.order_by("code"), "g": g, "now": timezone.now()})
+
+
+@login_required
+def notifications(request):
+    qs = Notification.objects.filter(user=request.user).select_related("appeal")
+    if request.method == "POST":
+        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
+        messages.success(request, "已全部标为已读")
+        return redirect("notifications")
+    return render(request, "appeals/notifications.html", {"page": paginate(request, qs)})
