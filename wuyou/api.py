@@ -14,9 +14,11 @@ from wuyou.orgs.models import ApiToken, hash_token
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        row = ApiToken.objects.select_related("user", "user__department", "user__enterprise").filter(
-            key_hash=hash_token(token)
-        ).first()
+        row = (
+            ApiToken.objects.select_related("user", "user__department", "user__enterprise")
+            .filter(key_hash=hash_token(token))
+            .first()
+        )
         if row is None or not row.user.is_active:
             return None
         now = timezone.now()

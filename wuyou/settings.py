@@ -145,7 +145,9 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING or DEMO
 # Mail and SMS. SMS goes through a pluggable backend; the default only logs.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.locmem.EmailBackend" if TESTING else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.locmem.EmailBackend"
+    if TESTING
+    else "django.core.mail.backends.console.EmailBackend"
     if DEMO
     else "django.core.mail.backends.smtp.EmailBackend",
 )

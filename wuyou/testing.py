@@ -17,15 +17,27 @@ def make_uscc(serial: int, district: str = "430211") -> str:
 
 def make_enterprise(serial: int, name: str, district: str = "430211") -> Enterprise:
     return Enterprise.objects.create(
-        uscc=make_uscc(serial, district), name=name, district=District.objects.get(code=district), industry="C",
-        size=Enterprise.Size.SMALL, contact_name="张经理", contact_phone="13812341234",
+        uscc=make_uscc(serial, district),
+        name=name,
+        district=District.objects.get(code=district),
+        industry="C",
+        size=Enterprise.Size.SMALL,
+        contact_name="张经理",
+        contact_phone="13812341234",
     )
 
 
 def make_user(username: str, role: str, *, department: str | None = None, enterprise=None, **extra) -> User:
     dept = Department.objects.get(code=department) if department else None
-    return User.objects.create_user(username=username, password=PASSWORD, role=role, department=dept,
-                                    enterprise=enterprise, email=f"{username}@test.local", **extra)
+    return User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        department=dept,
+        enterprise=enterprise,
+        email=f"{username}@test.local",
+        **extra,
+    )
 
 
 @dataclass
@@ -35,10 +47,10 @@ class Personas:
     ent_user: User
     competitor_user: User
     center: User
-    handler: User          # gdgs handler
-    leader: User           # gdgs leader
-    other_handler: User    # zrzyj handler
-    co_handler: User       # zjj handler
+    handler: User  # gdgs handler
+    leader: User  # gdgs leader
+    other_handler: User  # zrzyj handler
+    co_handler: User  # zjj handler
     team: User
     city_leader: User
     inspector: User
@@ -79,7 +91,13 @@ def build_personas() -> Personas:
 def submit(p: Personas, **overrides):
     from wuyou.appeals.services import appeal_submit
 
-    data = dict(by=p.ent_user, title="园区频繁停电", content="栗雨工业园本周停电三次，生产线受损，请供电公司尽快处理。",
-                category="help", contact_name="张经理", contact_phone="13812341234")
+    data = dict(
+        by=p.ent_user,
+        title="园区频繁停电",
+        content="栗雨工业园本周停电三次，生产线受损，请供电公司尽快处理。",
+        category="help",
+        contact_name="张经理",
+        contact_phone="13812341234",
+    )
     data.update(overrides)
     return appeal_submit(**data)

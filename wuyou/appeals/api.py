@@ -1,5 +1,7 @@
 """Appeals API: intake, lists, detail and one POST per action of the closed loop."""
 
+import json
+
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
@@ -7,6 +9,7 @@ from typing import Literal
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from pydantic import ValidationError as PydanticValidationError
 
 from wuyou.core.errors import InvalidInput, NotFound
 
@@ -96,7 +99,9 @@ def appeal_dict(a: Appeal, co_codes: list[str] | None = None, now=None) -> dict:
         "content": a.content,
         "enterprise": {"uscc": a.enterprise.uscc, "name": a.enterprise.name},
         "department": a.department.code if a.department_id else None,
-        "co_departments": co_codes if co_codes is not None else [c.department.code for c in a.co_handlers.all()],
+        "co_departments": co_codes
+        if co_codes is not None
+        else [c.department.code for c in a.co_handlers.all()],
         "escalation_level": a.escalation_level,
         "sign_due_at": local(a.sign_due_at),
         "reply_due_at": local(a.reply_due_at),
@@ -132,8 +137,10 @@ def detail_dict(a: Appeal) -> dict:
 
 
 def load_detail(request, appeal_id: int) -> dict:
-    qs = visible_appeals(request.user).select_related("enterprise", "department").prefetch_related(
-        "co_handlers__department"
+    qs = (
+        visible_appeals(request.user)
+        .select_related("enterprise", "department")
+        .prefetch_related("co_handlers__department")
     )
     return detail_dict(get_object_or_404(qs, pk=appeal_id))
 
@@ -156,13 +163,19 @@ def create_appeal(request, payload: AppealIn):
 
 
 @router.get("", response=AppealPage, summary="诉求列表")
-def list_appeals(request, status: str | None = None, department: str | None = None, overdue: bool | None = None,
-                 q: str | None = None, page: int = 1):
+def list_appeals(
+    request,
+    status: str | None = None,
+    department: str | None = None,
+    overdue: bool | None = None,
+    q: str | None = None,
+    page: int = 1,
+):
     if page < 1:
         raise InvalidInput("页码必须从 1 开始", code="invalid_page")
     qs = search(request.user, status=status, department=department, overdue=overdue, q=q)
     count = qs.count()
-    rows = list(qs.prefetch_related("co_handlers__department")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
+    rows = list(qs.prefetch_related("co_handlers__department")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     now = timezone.now()
     items = [appeal_dict(a, [c.department.code for c in a.co_handlers.all()], now) for a in rows]
     return {"items": items, "count": count}
@@ -191,14 +204,46 @@ class ActionIn(Schema):
     into: int | None = None
 
 
+ACTION_BODY_SCHEMA = {
+    "requestBody": {
+        "required": False,
+        "content": {"application/json": {"schema": ActionIn.model_json_schema()}},
+    }
+}
 
 
-@router.post("/{int:appeal_id}/{action}", response=AppealDetail, summary="执行办理操作",
-             description="action: " + ", ".join(services.ACTION_NAMES))
-def act(request, appeal_id: int, action: str, payload: ActionIn | None = None):
+def parse_action_body(request) -> dict:
+    """Actions like sign carry no body; clients may send none, or an empty one, without a content type."""
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        payload = request.POST.dict()
+    else:
+        raw = request.body or b""
+        if not raw.strip():
+            return {}
+        try:
+            payload = json.loads(raw)
+        except ValueError:
+            raise InvalidInput("请求体必须是 JSON 对象", code="invalid_json") from None
+    if not isinstance(payload, dict):
+        raise InvalidInput("请求体必须是 JSON 对象", code="invalid_json")
+    try:
+        return ActionIn.model_validate(payload).model_dump(exclude_none=True)
+    except PydanticValidationError as exc:
+        parts = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]]
+        raise InvalidInput("请求参数不正确：" + "；".join(parts), code="validation_error") from None
+
+
+@router.post(
+    "/{int:appeal_id}/{action}",
+    response=AppealDetail,
+    summary="执行办理操作",
+    description="action: " + ", ".join(services.ACTION_NAMES),
+    openapi_extra=ACTION_BODY_SCHEMA,
+)
+def act(request, appeal_id: int, action: str):
     if action not in services.ACTION_NAMES:
         raise NotFound(f"未知操作：{action}", code="unknown_action")
-    data = payload.dict(exclude_none=True) if payload else {}
+    data = parse_action_body(request)
     services.perform(action, appeal_id=appeal_id, by=request.user, data=data)
     # The actor may lose sight of the appeal by acting (a return leaves the department's queue):
     # it was allowed to act, so it gets the result of its own action.

@@ -27,7 +27,9 @@ def check_file(f) -> str:
     name = os.path.basename(getattr(f, "name", "") or "")
     ext = os.path.splitext(name)[1].lower()
     if ext not in ALLOWED:
-        raise InvalidInput(f"附件「{name}」类型不支持，只接受 PDF、图片、Word、Excel 和文本文件", code="attachment_type")
+        raise InvalidInput(
+            f"附件「{name}」类型不支持，只接受 PDF、图片、Word、Excel 和文本文件", code="attachment_type"
+        )
     if f.size > settings.ATTACHMENT_MAX_BYTES:
         limit_mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
         raise InvalidInput(f"附件「{name}」超过 {limit_mb} MB", code="attachment_size")
@@ -50,7 +52,9 @@ def save_attachments(appeal: Appeal, files, *, by) -> list[Attachment]:
     saved = []
     for f, content_type in checked:
         name = os.path.basename(f.name)
-        att = Attachment(appeal=appeal, name=name[:200], content_type=content_type, size=f.size, uploaded_by=by)
+        att = Attachment(
+            appeal=appeal, name=name[:200], content_type=content_type, size=f.size, uploaded_by=by
+        )
         att.file.save(name, f, save=False)
         att.save()
         saved.append(att)

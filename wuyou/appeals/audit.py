@@ -15,7 +15,9 @@ from .models import Appeal, Event
 GENESIS = "0" * 64
 
 
-def event_digest(*, prev_hash, appeal_id, seq, action, actor_id, department_id, from_status, to_status, note, data, at):
+def event_digest(
+    *, prev_hash, appeal_id, seq, action, actor_id, department_id, from_status, to_status, note, data, at
+):
     payload = [
         prev_hash,
         appeal_id,
@@ -91,11 +93,24 @@ def verify_chain(batch_size: int = 5000):
     checked = 0
     current_appeal, prev, expected_seq = None, GENESIS, 1
     qs = Event.objects.order_by("appeal_id", "seq").values_list(
-        "id", "appeal_id", "seq", "action", "actor_id", "department_id", "from_status", "to_status", "note", "data",
-        "at", "prev_hash", "hash",
+        "id",
+        "appeal_id",
+        "seq",
+        "action",
+        "actor_id",
+        "department_id",
+        "from_status",
+        "to_status",
+        "note",
+        "data",
+        "at",
+        "prev_hash",
+        "hash",
     )
     for row in qs.iterator(chunk_size=batch_size):
-        (eid, appeal_id, seq, action, actor_id, dept_id, from_s, to_s, note, data, at, prev_hash, digest) = row
+        (eid, appeal_id, seq, action, actor_id, dept_id, from_s, to_s, note, data, at, prev_hash, digest) = (
+            row
+        )
         if appeal_id != current_appeal:
             current_appeal, prev, expected_seq = appeal_id, GENESIS, 1
         checked += 1
@@ -104,8 +119,17 @@ def verify_chain(batch_size: int = 5000):
         if prev_hash != prev:
             return checked, eid, f"诉求 {appeal_id} 第 {seq} 条事件的前序哈希与上一条不符"
         recomputed = event_digest(
-            prev_hash=prev_hash, appeal_id=appeal_id, seq=seq, action=action, actor_id=actor_id,
-            department_id=dept_id, from_status=from_s, to_status=to_s, note=note, data=data, at=at,
+            prev_hash=prev_hash,
+            appeal_id=appeal_id,
+            seq=seq,
+            action=action,
+            actor_id=actor_id,
+            department_id=dept_id,
+            from_status=from_s,
+            to_status=to_s,
+            note=note,
+            data=data,
+            at=at,
         )
         if recomputed != digest:
             return checked, eid, f"诉求 {appeal_id} 第 {seq} 条事件内容被改动（哈希不符）"

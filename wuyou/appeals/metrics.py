@@ -63,7 +63,9 @@ def department_stats(start: datetime, end: datetime, departments=None) -> list[D
             dispatched=Count("id"),
             signed_on_time=Count("id", filter=Q(signed_at__isnull=False, signed_at__lte=F("sign_due_at"))),
             replied=Count("id", filter=Q(replied_at__isnull=False)),
-            replied_on_time=Count("id", filter=Q(replied_at__isnull=False, replied_at__lte=F("reply_due_at"))),
+            replied_on_time=Count(
+                "id", filter=Q(replied_at__isnull=False, replied_at__lte=F("reply_due_at"))
+            ),
             rated=Count("id", filter=~Q(rating="")),
             resolved=Count("id", filter=Q(resolved=True) & ~Q(rating="")),
             satisfied=Count("id", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASIC])),

@@ -74,14 +74,21 @@ class TimeLimit(models.Model):
         return self.get_category_display()
 
 
-DEFAULT_REPLY_WORKDAYS = {Category.CONSULT: 3, Category.HELP: 5, Category.COMPLAINT: 5, Category.SUGGESTION: 10}
+DEFAULT_REPLY_WORKDAYS = {
+    Category.CONSULT: 3,
+    Category.HELP: 5,
+    Category.COMPLAINT: 5,
+    Category.SUGGESTION: 10,
+}
 
 
 class Appeal(models.Model):
     """An enterprise's appeal (诉求). Due times are stored columns so "overdue" is an indexed query."""
 
     number = models.CharField("编号", max_length=20, unique=True)
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="appeals", verbose_name="企业")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="appeals", verbose_name="企业"
+    )
     contact_name = models.CharField("联系人", max_length=50)
     contact_phone = models.CharField("联系电话", max_length=20)
     channel = models.CharField("渠道", max_length=16, choices=Channel.choices)
@@ -92,11 +99,18 @@ class Appeal(models.Model):
     location = models.CharField("地点", max_length=200, blank=True)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals", verbose_name="主办部门"
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        verbose_name="主办部门",
     )
     escalation_level = models.PositiveSmallIntegerField("督办层级", default=0)
     return_count = models.PositiveSmallIntegerField("退回次数", default=0)
@@ -104,7 +118,9 @@ class Appeal(models.Model):
     unsatisfied_count = models.PositiveSmallIntegerField("不满意次数", default=0)
     reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
     extension_used = models.BooleanField("已延期", default=False)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
     status_before_merge = models.CharField(max_length=12, blank=True)
 
     created_at = models.DateTimeField("提交时间", db_index=True)
@@ -125,7 +141,9 @@ class Appeal(models.Model):
 
     reply_result = models.CharField("办理结果", max_length=12, choices=ReplyResult.choices, blank=True)
     reply_content = models.TextField("答复内容", blank=True)
-    cost_saved_yuan = models.DecimalField("降本金额(元)", max_digits=14, decimal_places=2, null=True, blank=True)
+    cost_saved_yuan = models.DecimalField(
+        "降本金额(元)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     rating = models.CharField("评价", max_length=12, choices=Rating.choices, blank=True)
     resolved = models.BooleanField("问题已解决", null=True, blank=True)
     rating_comment = models.TextField("评价意见", blank=True)
@@ -195,8 +213,12 @@ class Event(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
     seq = models.PositiveIntegerField()
     action = models.CharField(max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
     note = models.TextField(blank=True)
@@ -218,7 +240,9 @@ class Supervision(models.Model):
     level = models.PositiveSmallIntegerField(default=1)
     note = models.TextField()
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -237,14 +261,20 @@ class Extension(models.Model):
     reason = models.TextField()
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
-    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING, db_index=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(
+        max_length=10, choices=Decision.choices, default=Decision.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]
         constraints = [
-            models.UniqueConstraint(fields=["appeal"], condition=Q(decision="pending"), name="one_pending_extension")
+            models.UniqueConstraint(
+                fields=["appeal"], condition=Q(decision="pending"), name="one_pending_extension"
+            )
         ]
 
 
@@ -258,7 +288,9 @@ class Attachment(models.Model):
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
 

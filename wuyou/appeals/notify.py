@@ -26,12 +26,22 @@ def enterprise_users(appeal: Appeal):
 def notify(users, appeal: Appeal | None, title: str, body: str = "", *, email: bool = True, sms_to: str = ""):
     users = list(users)
     now = timezone.now()
-    Notification.objects.bulk_create([Notification(user=u, appeal=appeal, title=title, body=body) for u in users])
+    Notification.objects.bulk_create(
+        [Notification(user=u, appeal=appeal, title=title, body=body) for u in users]
+    )
     outbox = []
     if email:
         for u in users:
             if u.email:
-                outbox.append(Outbox(channel=Outbox.Channel.EMAIL, to=u.email, subject=title, body=body, next_attempt_at=now))
+                outbox.append(
+                    Outbox(
+                        channel=Outbox.Channel.EMAIL,
+                        to=u.email,
+                        subject=title,
+                        body=body,
+                        next_attempt_at=now,
+                    )
+                )
     if sms_to:
         text = f"{settings.SMS_SIGNATURE}{title}"
         outbox.append(Outbox(channel=Outbox.Channel.SMS, to=sms_to, body=text, next_attempt_at=now))

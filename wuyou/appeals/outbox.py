@@ -26,9 +26,9 @@ def deliver_due(now=None, limit=200) -> dict:
     )
     for pk, attempts in ids:
         # Claim: push next_attempt_at out by a lease; only the worker whose update matched sends.
-        claimed = Outbox.objects.filter(pk=pk, state=Outbox.State.PENDING, attempts=attempts,
-                                        next_attempt_at__lte=now).update(next_attempt_at=now + LEASE,
-                                                                          attempts=attempts + 1)
+        claimed = Outbox.objects.filter(
+            pk=pk, state=Outbox.State.PENDING, attempts=attempts, next_attempt_at__lte=now
+        ).update(next_attempt_at=now + LEASE, attempts=attempts + 1)
         if not claimed:
             continue
         msg = Outbox.objects.get(pk=pk)

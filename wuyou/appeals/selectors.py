@@ -49,10 +49,26 @@ def list_related(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
 
 DEPT_TABS = {
     "to_sign": ("待签收", lambda qs, now: qs.filter(status=Status.DISPATCHED).order_by("sign_due_at")),
-    "in_progress": ("办理中", lambda qs, now: qs.filter(status__in=[Status.IN_PROGRESS, Status.PAUSED]).order_by("reply_due_at")),
-    "due_soon": ("即将到期", lambda qs, now: qs.filter(status__in=HANDLING, warn_at__lte=now, reply_due_at__gte=now).order_by("reply_due_at")),
-    "overdue": ("已超期", lambda qs, now: qs.filter(status__in=HANDLING, reply_due_at__lt=now).order_by("reply_due_at")),
-    "replied": ("已答复", lambda qs, now: qs.filter(status__in=[Status.REPLIED, Status.REVIEWING, Status.CLOSED]).order_by("-replied_at")),
+    "in_progress": (
+        "办理中",
+        lambda qs, now: qs.filter(status__in=[Status.IN_PROGRESS, Status.PAUSED]).order_by("reply_due_at"),
+    ),
+    "due_soon": (
+        "即将到期",
+        lambda qs, now: qs.filter(status__in=HANDLING, warn_at__lte=now, reply_due_at__gte=now).order_by(
+            "reply_due_at"
+        ),
+    ),
+    "overdue": (
+        "已超期",
+        lambda qs, now: qs.filter(status__in=HANDLING, reply_due_at__lt=now).order_by("reply_due_at"),
+    ),
+    "replied": (
+        "已答复",
+        lambda qs, now: qs.filter(status__in=[Status.REPLIED, Status.REVIEWING, Status.CLOSED]).order_by(
+            "-replied_at"
+        ),
+    ),
 }
 
 
@@ -76,5 +92,10 @@ def search(user, *, status=None, department=None, overdue=None, q=None, enterpri
         qs = qs.exclude(overdue_q())
     if q:
         q = q.strip()
-        qs = qs.filter(Q(number__iexact=q) | Q(title__icontains=q) | Q(content__icontains=q) | Q(enterprise__name__icontains=q))
+        qs = qs.filter(
+            Q(number__iexact=q)
+            | Q(title__icontains=q)
+            | Q(content__icontains=q)
+            | Q(enterprise__name__icontains=q)
+        )
     return list_related(qs).order_by("-created_at", "-id")

@@ -41,6 +41,7 @@ MAX_EXTENSION_WORKDAYS = 10
 
 # ---------------------------------------------------------------- helpers
 
+
 def _text(value, field: str, label: str, max_len: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
@@ -79,8 +80,17 @@ def _next_number(now) -> str:
     return f"ZZ{day}-{last:04d}"
 
 
-def _transition(appeal: Appeal, action: str, by, *, to: str | None, fields: list[str], note: str = "",
-                data: dict | None = None, department=None) -> Appeal:
+def _transition(
+    appeal: Appeal,
+    action: str,
+    by,
+    *,
+    to: str | None,
+    fields: list[str],
+    note: str = "",
+    data: dict | None = None,
+    department=None,
+) -> Appeal:
     before = appeal.status
     if to is not None:
         appeal.status = to
@@ -93,11 +103,25 @@ def _transition(appeal: Appeal, action: str, by, *, to: str | None, fields: list
 
 # ---------------------------------------------------------------- intake
 
+
 @transaction.atomic
-def appeal_submit(*, by, title: str, content: str, category: str, contact_name: str, contact_phone: str,
-                  enterprise_uscc: str | None = None, channel: str | None = None, urgency: str = Urgency.NORMAL,
-                  location: str = "", lat: float | None = None, lon: float | None = None, files=(),
-                  now=None) -> Appeal:
+def appeal_submit(
+    *,
+    by,
+    title: str,
+    content: str,
+    category: str,
+    contact_name: str,
+    contact_phone: str,
+    enterprise_uscc: str | None = None,
+    channel: str | None = None,
+    urgency: str = Urgency.NORMAL,
+    location: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    files=(),
+    now=None,
+) -> Appeal:
     now = now or timezone.now()
     role = role_of(by)
     if role == Role.ENTERPRISE:
@@ -143,15 +167,19 @@ def appeal_submit(*, by, title: str, content: str, category: str, contact_name: 
     appeal.save(force_insert=True)
     if files:
         save_attachments(appeal, files, by=by)
-    record_event(appeal, Action.SUBMIT, by=by, before="", note=appeal.get_channel_display(), at=now, first=True)
+    record_event(
+        appeal, Action.SUBMIT, by=by, before="", note=appeal.get_channel_display(), at=now, first=True
+    )
     return appeal
 
 
 # ---------------------------------------------------------------- center
 
+
 @transaction.atomic
-def appeal_dispatch(*, appeal_id: int, by, department: str, co_departments: list[str] | None = None,
-                    note: str = "") -> Appeal:
+def appeal_dispatch(
+    *, appeal_id: int, by, department: str, co_departments: list[str] | None = None, note: str = ""
+) -> Appeal:
     appeal = _lock(appeal_id, by)
     check_allowed(appeal, Action.DISPATCH, by)
     lead = _department(department)
@@ -169,10 +197,21 @@ def appeal_dispatch(*, appeal_id: int, by, department: str, co_departments: list
     CoHandler.objects.filter(appeal=appeal).exclude(department__in=co).delete()
     for dept in co:
         CoHandler.objects.get_or_create(appeal=appeal, department=dept)
-    _transition(appeal, Action.DISPATCH, by, to=Status.DISPATCHED, fields=fields, note=note,
-                data={"department": lead.code, "co_departments": [d.code for d in co]})
-    notify.notify(notify.department_users(lead.pk), appeal, f"新交办：{notify.link_text(appeal)}",
-                  f"请于 {timezone.localtime(appeal.sign_due_at):%Y-%m-%d %H:%M} 前签收。")
+    _transition(
+        appeal,
+        Action.DISPATCH,
+        by,
+        to=Status.DISPATCHED,
+        fields=fields,
+        note=note,
+        data={"department": lead.code, "co_departments": [d.code for d in co]},
+    )
+    notify.notify(
+        notify.department_users(lead.pk),
+        appeal,
+        f"新交办：{notify.link_text(appeal)}",
+        f"请于 {timezone.localtime(appeal.sign_due_at):%Y-%m-%d %H:%M} 前签收。",
+    )
     for dept in co:
         notify.notify(notify.department_users(dept.pk), appeal, f"协办：{notify.link_text(appeal)}")
     return appeal
@@ -184,7 +223,9 @@ def appeal_reject(*, appeal_id: int, by, reason: str) -> Appeal:
     check_allowed(appeal, Action.REJECT, by)
     reason = _text(reason, "reason", "不予受理理由", 500)
     appeal.closed_at, appeal.close_reason = timezone.now(), reason
-    _transition(appeal, Action.REJECT, by, to=Status.REJECTED, fields=["closed_at", "close_reason"], note=reason)
+    _transition(
+        appeal, Action.REJECT, by, to=Status.REJECTED, fields=["closed_at", "close_reason"], note=reason
+    )
     notify.notify(notify.enterprise_users(appeal), appeal, f"不予受理：{notify.link_text(appeal)}", reason)
     return appeal
 
@@ -194,10 +235,13 @@ def appeal_withdraw(*, appeal_id: int, by, reason: str = "") -> Appeal:
     appeal = _lock(appeal_id, by)
     check_allowed(appeal, Action.WITHDRAW, by)
     appeal.closed_at = timezone.now()
-    return _transition(appeal, Action.WITHDRAW, by, to=Status.WITHDRAWN, fields=["closed_at"], note=reason.strip())
+    return _transition(
+        appeal, Action.WITHDRAW, by, to=Status.WITHDRAWN, fields=["closed_at"], note=reason.strip()
+    )
 
 
 # ---------------------------------------------------------------- department
+
 
 @transaction.atomic
 def appeal_sign(*, appeal_id: int, by) -> Appeal:
@@ -219,10 +263,20 @@ def appeal_return(*, appeal_id: int, by, reason: str) -> Appeal:
     appeal.department = None
     for name in ("dispatched_at", "sign_due_at", "signed_at", "reply_due_at", "warn_at", "level2_due_at"):
         setattr(appeal, name, None)
-    fields = ["return_count", "department", "dispatched_at", "sign_due_at", "signed_at", "reply_due_at", "warn_at",
-              "level2_due_at"]
+    fields = [
+        "return_count",
+        "department",
+        "dispatched_at",
+        "sign_due_at",
+        "signed_at",
+        "reply_due_at",
+        "warn_at",
+        "level2_due_at",
+    ]
     CoHandler.objects.filter(appeal=appeal).delete()
-    _transition(appeal, Action.RETURN, by, to=Status.SUBMITTED, fields=fields, note=reason, department=returning)
+    _transition(
+        appeal, Action.RETURN, by, to=Status.SUBMITTED, fields=fields, note=reason, department=returning
+    )
     notify.notify(notify.role_users(Role.CENTER), appeal, f"部门退回：{notify.link_text(appeal)}", reason)
     if appeal.return_count >= RETURNS_FOR_LEVEL2:
         _escalate(appeal, 2, by=None, reason=f"累计退回 {appeal.return_count} 次")
@@ -238,7 +292,12 @@ def appeal_opinion(*, appeal_id: int, by, content: str) -> Appeal:
         opinion=content, opinion_at=timezone.now()
     )
     _transition(appeal, Action.OPINION, by, to=None, fields=[], note=content, department=by.department)
-    notify.notify(notify.department_users(appeal.department_id), appeal, f"协办意见：{notify.link_text(appeal)}", content)
+    notify.notify(
+        notify.department_users(appeal.department_id),
+        appeal,
+        f"协办意见：{notify.link_text(appeal)}",
+        content,
+    )
     return appeal
 
 
@@ -261,12 +320,23 @@ def appeal_reply(*, appeal_id: int, by, result: str, content: str, cost_saved_yu
     appeal.replied_at = now
     appeal.rate_due_at = deadlines.rate_deadline(appeal, now)
     fields = ["reply_result", "reply_content", "cost_saved_yuan", "replied_at", "rate_due_at"]
-    _transition(appeal, Action.REPLY, by, to=Status.REPLIED, fields=fields, note=content,
-                data={"result": result, "cost_saved_yuan": str(cost) if cost is not None else None})
+    _transition(
+        appeal,
+        Action.REPLY,
+        by,
+        to=Status.REPLIED,
+        fields=fields,
+        note=content,
+        data={"result": result, "cost_saved_yuan": str(cost) if cost is not None else None},
+    )
     Supervision.objects.filter(appeal=appeal, closed_at__isnull=True).update(closed_at=now)
-    notify.notify(notify.enterprise_users(appeal), appeal, f"已答复：{notify.link_text(appeal)}",
-                  f"{ReplyResult(result).label}。请在 {timezone.localtime(appeal.rate_due_at):%Y-%m-%d} 前评价。",
-                  sms_to=appeal.contact_phone)
+    notify.notify(
+        notify.enterprise_users(appeal),
+        appeal,
+        f"已答复：{notify.link_text(appeal)}",
+        f"{ReplyResult(result).label}。请在 {timezone.localtime(appeal.rate_due_at):%Y-%m-%d} 前评价。",
+        sms_to=appeal.contact_phone,
+    )
     return appeal
 
 
@@ -283,11 +353,19 @@ def appeal_extend(*, appeal_id: int, by, working_days: int, reason: str) -> Exte
     if not 1 <= working_days <= MAX_EXTENSION_WORKDAYS:
         raise InvalidInput(f"延期天数须在 1 到 {MAX_EXTENSION_WORKDAYS} 个工作日之间", code="invalid_days")
     reason = _text(reason, "reason", "延期理由", 500)
-    ext = Extension.objects.create(appeal=appeal, working_days=working_days, reason=reason, requested_by=by,
-                                   requested_at=timezone.now())
-    _transition(appeal, Action.EXTEND, by, to=None, fields=[], note=reason, data={"working_days": working_days})
-    notify.notify(notify.role_users(Role.CENTER), appeal, f"延期申请：{notify.link_text(appeal)}",
-                  f"申请延期 {working_days} 个工作日：{reason}", email=False)
+    ext = Extension.objects.create(
+        appeal=appeal, working_days=working_days, reason=reason, requested_by=by, requested_at=timezone.now()
+    )
+    _transition(
+        appeal, Action.EXTEND, by, to=None, fields=[], note=reason, data={"working_days": working_days}
+    )
+    notify.notify(
+        notify.role_users(Role.CENTER),
+        appeal,
+        f"延期申请：{notify.link_text(appeal)}",
+        f"申请延期 {working_days} 个工作日：{reason}",
+        email=False,
+    )
     return ext
 
 
@@ -298,8 +376,13 @@ def appeal_pause(*, appeal_id: int, by, reason: str) -> Appeal:
     reason = _text(reason, "reason", "暂停理由", 500)
     appeal.paused_at = timezone.now()
     _transition(appeal, Action.PAUSE, by, to=Status.PAUSED, fields=["paused_at"], note=reason)
-    notify.notify(notify.enterprise_users(appeal), appeal, f"请补充材料：{notify.link_text(appeal)}", reason,
-                  sms_to=appeal.contact_phone)
+    notify.notify(
+        notify.enterprise_users(appeal),
+        appeal,
+        f"请补充材料：{notify.link_text(appeal)}",
+        reason,
+        sms_to=appeal.contact_phone,
+    )
     return appeal
 
 
@@ -310,10 +393,13 @@ def appeal_resume(*, appeal_id: int, by, note: str = "") -> Appeal:
     now = timezone.now()
     fields = deadlines.shift_for_pause(appeal, appeal.paused_at or now, now)
     appeal.paused_at = None
-    return _transition(appeal, Action.RESUME, by, to=Status.IN_PROGRESS, fields=[*fields, "paused_at"], note=note)
+    return _transition(
+        appeal, Action.RESUME, by, to=Status.IN_PROGRESS, fields=[*fields, "paused_at"], note=note
+    )
 
 
 # ---------------------------------------------------------------- enterprise
+
 
 @transaction.atomic
 def appeal_rate(*, appeal_id: int, by, rating: str, resolved: bool, comment: str = "") -> Appeal:
@@ -331,18 +417,32 @@ def appeal_rate(*, appeal_id: int, by, rating: str, resolved: bool, comment: str
     if rating == Rating.UNSATISFIED:
         appeal.unsatisfied_count += 1
         fields.append("unsatisfied_count")
-        _transition(appeal, Action.RATE, by, to=Status.REVIEWING, fields=fields, note=appeal.rating_comment, data=data)
-        notify.notify(notify.role_users(Role.CENTER), appeal, f"企业不满意：{notify.link_text(appeal)}",
-                      appeal.rating_comment)
+        _transition(
+            appeal, Action.RATE, by, to=Status.REVIEWING, fields=fields, note=appeal.rating_comment, data=data
+        )
+        notify.notify(
+            notify.role_users(Role.CENTER),
+            appeal,
+            f"企业不满意：{notify.link_text(appeal)}",
+            appeal.rating_comment,
+        )
         if appeal.unsatisfied_count >= UNSATISFIED_FOR_LEVEL2:
             _escalate(appeal, 2, by=None, reason=f"企业 {appeal.unsatisfied_count} 次评价不满意")
         return appeal
     appeal.closed_at = now
-    return _transition(appeal, Action.RATE, by, to=Status.CLOSED, fields=[*fields, "closed_at"],
-                       note=appeal.rating_comment, data=data)
+    return _transition(
+        appeal,
+        Action.RATE,
+        by,
+        to=Status.CLOSED,
+        fields=[*fields, "closed_at"],
+        note=appeal.rating_comment,
+        data=data,
+    )
 
 
 # ---------------------------------------------------------------- center decisions
+
 
 @transaction.atomic
 def appeal_reopen(*, appeal_id: int, by, reason: str) -> Appeal:
@@ -355,10 +455,22 @@ def appeal_reopen(*, appeal_id: int, by, reason: str) -> Appeal:
     appeal.reopen_count += 1
     appeal.dispatched_at, appeal.signed_at, appeal.replied_at, appeal.rate_due_at = now, None, None, None
     appeal.rated_at, appeal.closed_at, appeal.rating, appeal.resolved = None, None, "", None
-    fields = ["reopen_count", "dispatched_at", "signed_at", "replied_at", "rate_due_at", "rated_at", "closed_at",
-              "rating", "resolved", *deadlines.set_handling_deadlines(appeal, now)]
+    fields = [
+        "reopen_count",
+        "dispatched_at",
+        "signed_at",
+        "replied_at",
+        "rate_due_at",
+        "rated_at",
+        "closed_at",
+        "rating",
+        "resolved",
+        *deadlines.set_handling_deadlines(appeal, now),
+    ]
     _transition(appeal, Action.REOPEN, by, to=Status.DISPATCHED, fields=fields, note=reason)
-    notify.notify(notify.department_users(appeal.department_id), appeal, f"重办：{notify.link_text(appeal)}", reason)
+    notify.notify(
+        notify.department_users(appeal.department_id), appeal, f"重办：{notify.link_text(appeal)}", reason
+    )
     return appeal
 
 
@@ -368,7 +480,9 @@ def appeal_close(*, appeal_id: int, by, reason: str) -> Appeal:
     check_allowed(appeal, Action.CLOSE, by)
     reason = _text(reason, "reason", "办结说明", 500)
     appeal.closed_at, appeal.close_reason = timezone.now(), reason
-    return _transition(appeal, Action.CLOSE, by, to=Status.CLOSED, fields=["closed_at", "close_reason"], note=reason)
+    return _transition(
+        appeal, Action.CLOSE, by, to=Status.CLOSED, fields=["closed_at", "close_reason"], note=reason
+    )
 
 
 LEVEL_AUDIENCE = {1: (Role.CENTER,), 2: (Role.TEAM,), 3: (Role.LEADER,)}
@@ -381,14 +495,35 @@ def _escalate(appeal: Appeal, level: int, *, by, reason: str, now=None) -> Appea
     before = appeal.escalation_level
     appeal.escalation_level = level
     appeal.save(update_fields=["escalation_level"])
-    record_event(appeal, Action.ESCALATE, by=by, before=appeal.status, note=reason,
-                 data={"from_level": before, "level": level}, at=now)
-    Supervision.objects.create(appeal=appeal, level=level, note=f"{LEVEL_LABEL[level]}：{reason}", created_by=by,
-                               created_at=now, due_at=appeal.reply_due_at)
-    notify.notify(notify.role_users(*LEVEL_AUDIENCE[level]), appeal, f"{LEVEL_LABEL[level]}：{notify.link_text(appeal)}",
-                  reason)
-    notify.notify(notify.department_users(appeal.department_id, roles=(Role.DEPT_LEADER,)), appeal,
-                  f"{LEVEL_LABEL[level]}：{notify.link_text(appeal)}", reason)
+    record_event(
+        appeal,
+        Action.ESCALATE,
+        by=by,
+        before=appeal.status,
+        note=reason,
+        data={"from_level": before, "level": level},
+        at=now,
+    )
+    Supervision.objects.create(
+        appeal=appeal,
+        level=level,
+        note=f"{LEVEL_LABEL[level]}：{reason}",
+        created_by=by,
+        created_at=now,
+        due_at=appeal.reply_due_at,
+    )
+    notify.notify(
+        notify.role_users(*LEVEL_AUDIENCE[level]),
+        appeal,
+        f"{LEVEL_LABEL[level]}：{notify.link_text(appeal)}",
+        reason,
+    )
+    notify.notify(
+        notify.department_users(appeal.department_id, roles=(Role.DEPT_LEADER,)),
+        appeal,
+        f"{LEVEL_LABEL[level]}：{notify.link_text(appeal)}",
+        reason,
+    )
     return appeal
 
 
@@ -403,7 +538,9 @@ def appeal_escalate(*, appeal_id: int, by, level: int, reason: str) -> Appeal:
     if level not in (1, 2, 3):
         raise InvalidInput("督办层级必须是 1、2 或 3", code="invalid_level")
     if level <= appeal.escalation_level:
-        raise InvalidTransition(f"诉求已处于 {appeal.escalation_level} 级督办，只能向上提级", code="level_not_higher")
+        raise InvalidTransition(
+            f"诉求已处于 {appeal.escalation_level} 级督办，只能向上提级", code="level_not_higher"
+        )
     return _escalate(appeal, level, by=by, reason=_text(reason, "reason", "提级理由", 500))
 
 
@@ -422,12 +559,30 @@ def appeal_supervise(*, appeal_id: int, by, note: str, due_days: int | None = No
         if not 1 <= due_days <= 60:
             raise InvalidInput("督办期限须在 1 到 60 个工作日之间", code="invalid_days")
         due, _ = workday_deadline(now, due_days)
-    sup = Supervision.objects.create(appeal=appeal, level=max(appeal.escalation_level, 1), note=note, due_at=due,
-                                     created_by=by, created_at=now)
-    _transition(appeal, Action.SUPERVISE, by, to=None, fields=[], note=note,
-                data={"due_at": due.isoformat() if due else None})
-    notify.notify(notify.department_users(appeal.department_id), appeal, f"督办：{notify.link_text(appeal)}", note,
-                  sms_to="")
+    sup = Supervision.objects.create(
+        appeal=appeal,
+        level=max(appeal.escalation_level, 1),
+        note=note,
+        due_at=due,
+        created_by=by,
+        created_at=now,
+    )
+    _transition(
+        appeal,
+        Action.SUPERVISE,
+        by,
+        to=None,
+        fields=[],
+        note=note,
+        data={"due_at": due.isoformat() if due else None},
+    )
+    notify.notify(
+        notify.department_users(appeal.department_id),
+        appeal,
+        f"督办：{notify.link_text(appeal)}",
+        note,
+        sms_to="",
+    )
     return sup
 
 
@@ -446,10 +601,22 @@ def appeal_approve_extension(*, appeal_id: int, by, approve: bool, note: str = "
     if approve:
         appeal.extension_used = True
         fields = ["extension_used", *deadlines.extend_reply_deadline(appeal, ext.working_days)]
-    _transition(appeal, Action.APPROVE_EXTENSION, by, to=None, fields=fields, note=note,
-                data={"approve": bool(approve), "working_days": ext.working_days})
+    _transition(
+        appeal,
+        Action.APPROVE_EXTENSION,
+        by,
+        to=None,
+        fields=fields,
+        note=note,
+        data={"approve": bool(approve), "working_days": ext.working_days},
+    )
     verdict = "已批准" if approve else "未批准"
-    notify.notify(notify.department_users(appeal.department_id), appeal, f"延期{verdict}：{notify.link_text(appeal)}", note)
+    notify.notify(
+        notify.department_users(appeal.department_id),
+        appeal,
+        f"延期{verdict}：{notify.link_text(appeal)}",
+        note,
+    )
     return appeal
 
 
@@ -470,15 +637,30 @@ def appeal_merge(*, appeal_id: int, by, into: int) -> Appeal:
         raise InvalidInput("合并目标诉求不存在", code="invalid_target")
     check_allowed(appeal, Action.MERGE, by)
     if target.status in (Status.MERGED, Status.WITHDRAWN, Status.REJECTED):
-        raise InvalidTransition(f"目标诉求状态为「{Status(target.status).label}」，不能合并进去", code="invalid_target")
+        raise InvalidTransition(
+            f"目标诉求状态为「{Status(target.status).label}」，不能合并进去", code="invalid_target"
+        )
     if Appeal.objects.filter(merged_into=appeal).exists():
         raise InvalidTransition("该诉求已有其他诉求合并进来，请先撤销那些合并", code="has_merged")
     appeal.status_before_merge = appeal.status
     appeal.merged_into = target
-    _transition(appeal, Action.MERGE, by, to=Status.MERGED, fields=["merged_into", "status_before_merge"],
-                note=f"合并到 {target.number}", data={"into": target.pk})
-    record_event(target, Action.MERGE, by=by, before=target.status, note=f"{appeal.number} 合并进来",
-                 data={"merged": appeal.pk})
+    _transition(
+        appeal,
+        Action.MERGE,
+        by,
+        to=Status.MERGED,
+        fields=["merged_into", "status_before_merge"],
+        note=f"合并到 {target.number}",
+        data={"into": target.pk},
+    )
+    record_event(
+        target,
+        Action.MERGE,
+        by=by,
+        before=target.status,
+        note=f"{appeal.number} 合并进来",
+        data={"merged": appeal.pk},
+    )
     return appeal
 
 
@@ -489,19 +671,48 @@ def appeal_unmerge(*, appeal_id: int, by) -> Appeal:
     target = appeal.merged_into
     back = appeal.status_before_merge or Status.SUBMITTED
     appeal.merged_into, appeal.status_before_merge = None, ""
-    _transition(appeal, Action.UNMERGE, by, to=back, fields=["merged_into", "status_before_merge"],
-                note=f"撤销合并（原合并到 {target.number}）", data={"from": target.pk})
+    _transition(
+        appeal,
+        Action.UNMERGE,
+        by,
+        to=back,
+        fields=["merged_into", "status_before_merge"],
+        note=f"撤销合并（原合并到 {target.number}）",
+        data={"from": target.pk},
+    )
     Appeal.objects.select_for_update().filter(pk=target.pk).first()
-    record_event(target, Action.UNMERGE, by=by, before=target.status, note=f"{appeal.number} 已撤销合并",
-                 data={"unmerged": appeal.pk})
+    record_event(
+        target,
+        Action.UNMERGE,
+        by=by,
+        before=target.status,
+        note=f"{appeal.number} 已撤销合并",
+        data={"unmerged": appeal.pk},
+    )
     return appeal
 
 
 # ---------------------------------------------------------------- one entry point for pages and the API
 
 ACTION_NAMES = [
-    "dispatch", "reject", "withdraw", "sign", "return", "opinion", "reply", "rate", "reopen", "close", "escalate",
-    "supervise", "extend", "approve_extension", "pause", "resume", "merge", "unmerge",
+    "dispatch",
+    "reject",
+    "withdraw",
+    "sign",
+    "return",
+    "opinion",
+    "reply",
+    "rate",
+    "reopen",
+    "close",
+    "escalate",
+    "supervise",
+    "extend",
+    "approve_extension",
+    "pause",
+    "resume",
+    "merge",
+    "unmerge",
 ]
 
 
@@ -509,28 +720,46 @@ def perform(action: str, *, appeal_id: int, by, data: dict):
     """Run an action by name with a dict of inputs (form or JSON)."""
     d = data
     handlers = {
-        Action.DISPATCH: lambda: appeal_dispatch(appeal_id=appeal_id, by=by, department=d.get("department", ""),
-                                                 co_departments=d.get("co_departments") or [], note=d.get("note", "")),
+        Action.DISPATCH: lambda: appeal_dispatch(
+            appeal_id=appeal_id,
+            by=by,
+            department=d.get("department", ""),
+            co_departments=d.get("co_departments") or [],
+            note=d.get("note", ""),
+        ),
         Action.REJECT: lambda: appeal_reject(appeal_id=appeal_id, by=by, reason=d.get("reason", "")),
         Action.WITHDRAW: lambda: appeal_withdraw(appeal_id=appeal_id, by=by, reason=d.get("reason", "")),
         Action.SIGN: lambda: appeal_sign(appeal_id=appeal_id, by=by),
         Action.RETURN: lambda: appeal_return(appeal_id=appeal_id, by=by, reason=d.get("reason", "")),
         Action.OPINION: lambda: appeal_opinion(appeal_id=appeal_id, by=by, content=d.get("content", "")),
-        Action.REPLY: lambda: appeal_reply(appeal_id=appeal_id, by=by, result=d.get("result", ""),
-                                           content=d.get("content", ""), cost_saved_yuan=d.get("cost_saved_yuan")),
-        Action.RATE: lambda: appeal_rate(appeal_id=appeal_id, by=by, rating=d.get("rating", ""),
-                                         resolved=d.get("resolved"), comment=d.get("comment", "")),
+        Action.REPLY: lambda: appeal_reply(
+            appeal_id=appeal_id,
+            by=by,
+            result=d.get("result", ""),
+            content=d.get("content", ""),
+            cost_saved_yuan=d.get("cost_saved_yuan"),
+        ),
+        Action.RATE: lambda: appeal_rate(
+            appeal_id=appeal_id,
+            by=by,
+            rating=d.get("rating", ""),
+            resolved=d.get("resolved"),
+            comment=d.get("comment", ""),
+        ),
         Action.REOPEN: lambda: appeal_reopen(appeal_id=appeal_id, by=by, reason=d.get("reason", "")),
         Action.CLOSE: lambda: appeal_close(appeal_id=appeal_id, by=by, reason=d.get("reason", "")),
-        Action.ESCALATE: lambda: appeal_escalate(appeal_id=appeal_id, by=by, level=d.get("level"),
-                                                 reason=d.get("reason", "")),
-        Action.SUPERVISE: lambda: appeal_supervise(appeal_id=appeal_id, by=by, note=d.get("note", ""),
-                                                   due_days=d.get("due_days")),
-        Action.EXTEND: lambda: appeal_extend(appeal_id=appeal_id, by=by, working_days=d.get("working_days"),
-                                             reason=d.get("reason", "")),
-        Action.APPROVE_EXTENSION: lambda: appeal_approve_extension(appeal_id=appeal_id, by=by,
-                                                                   approve=bool(d.get("approve")),
-                                                                   note=d.get("note", "")),
+        Action.ESCALATE: lambda: appeal_escalate(
+            appeal_id=appeal_id, by=by, level=d.get("level"), reason=d.get("reason", "")
+        ),
+        Action.SUPERVISE: lambda: appeal_supervise(
+            appeal_id=appeal_id, by=by, note=d.get("note", ""), due_days=d.get("due_days")
+        ),
+        Action.EXTEND: lambda: appeal_extend(
+            appeal_id=appeal_id, by=by, working_days=d.get("working_days"), reason=d.get("reason", "")
+        ),
+        Action.APPROVE_EXTENSION: lambda: appeal_approve_extension(
+            appeal_id=appeal_id, by=by, approve=bool(d.get("approve")), note=d.get("note", "")
+        ),
         Action.PAUSE: lambda: appeal_pause(appeal_id=appeal_id, by=by, reason=d.get("reason", "")),
         Action.RESUME: lambda: appeal_resume(appeal_id=appeal_id, by=by, note=d.get("note", "")),
         Action.MERGE: lambda: appeal_merge(appeal_id=appeal_id, by=by, into=d.get("into")),
@@ -542,6 +771,7 @@ def perform(action: str, *, appeal_id: int, by, data: dict):
 
 
 # ---------------------------------------------------------------- worker sweeps (guarded, idempotent)
+
 
 def _sweep_one(appeal_id: int, guard: dict, apply) -> bool:
     """Lock one appeal only if it still matches `guard`; a second worker finds nothing to do."""
@@ -555,17 +785,31 @@ def _sweep_one(appeal_id: int, guard: dict, apply) -> bool:
 
 def sweep_warnings(now=None, limit=5000) -> int:
     now = now or timezone.now()
-    guard = {"status__in": [Status.DISPATCHED, Status.IN_PROGRESS], "warn_at__lte": now, "warned_at__isnull": True,
-             "reply_due_at__gt": now}
+    guard = {
+        "status__in": [Status.DISPATCHED, Status.IN_PROGRESS],
+        "warn_at__lte": now,
+        "warned_at__isnull": True,
+        "reply_due_at__gt": now,
+    }
     ids = list(Appeal.objects.filter(**guard).values_list("pk", flat=True)[:limit])
 
     def apply(appeal):
         appeal.warned_at = now
         appeal.save(update_fields=["warned_at"])
-        record_event(appeal, Action.WARN, by=None, before=appeal.status, at=now,
-                     note=f"答复期限 {timezone.localtime(appeal.reply_due_at):%Y-%m-%d %H:%M} 即将到期")
-        notify.notify(notify.department_users(appeal.department_id), appeal, f"即将到期：{notify.link_text(appeal)}",
-                      email=False)
+        record_event(
+            appeal,
+            Action.WARN,
+            by=None,
+            before=appeal.status,
+            at=now,
+            note=f"答复期限 {timezone.localtime(appeal.reply_due_at):%Y-%m-%d %H:%M} 即将到期",
+        )
+        notify.notify(
+            notify.department_users(appeal.department_id),
+            appeal,
+            f"即将到期：{notify.link_text(appeal)}",
+            email=False,
+        )
 
     return sum(_sweep_one(pk, guard, apply) for pk in ids)
 
@@ -578,9 +822,14 @@ def sweep_sign_overdue(now=None, limit=5000) -> int:
     def apply(appeal):
         appeal.urged_at = now
         appeal.save(update_fields=["urged_at"])
-        record_event(appeal, Action.URGE, by=None, before=appeal.status, at=now, note="超过签收时限未签收，催办")
-        notify.notify(notify.department_users(appeal.department_id, roles=(Role.DEPT_LEADER,)), appeal,
-                      f"催办：{notify.link_text(appeal)} 超时未签收")
+        record_event(
+            appeal, Action.URGE, by=None, before=appeal.status, at=now, note="超过签收时限未签收，催办"
+        )
+        notify.notify(
+            notify.department_users(appeal.department_id, roles=(Role.DEPT_LEADER,)),
+            appeal,
+            f"催办：{notify.link_text(appeal)} 超时未签收",
+        )
 
     return sum(_sweep_one(pk, guard, apply) for pk in ids)
 
@@ -607,7 +856,9 @@ def sweep_unrated(now=None, limit=5000) -> int:
         appeal.closed_at = now
         appeal.status = Status.CLOSED
         appeal.save(update_fields=["closed_at", "status"])
-        record_event(appeal, Action.AUTO_CLOSE, by=None, before=Status.REPLIED, at=now, note="企业逾期未评价，自动办结")
+        record_event(
+            appeal, Action.AUTO_CLOSE, by=None, before=Status.REPLIED, at=now, note="企业逾期未评价，自动办结"
+        )
 
     return sum(_sweep_one(pk, guard, apply) for pk in ids)
 

@@ -36,7 +36,9 @@ RULES: dict[str, Rule] = {
     Action.REOPEN: Rule(frozenset({S.REVIEWING, S.CLOSED}), CENTER | TEAM),
     Action.CLOSE: Rule(frozenset({S.REVIEWING, S.REPLIED}), CENTER | TEAM),
     Action.ESCALATE: Rule(frozenset({S.SUBMITTED, *OPEN_HANDLING, S.REVIEWING}), CENTER),
-    Action.SUPERVISE: Rule(frozenset({*OPEN_HANDLING, S.REVIEWING}), CENTER | TEAM | frozenset({Role.LEADER})),
+    Action.SUPERVISE: Rule(
+        frozenset({*OPEN_HANDLING, S.REVIEWING}), CENTER | TEAM | frozenset({Role.LEADER})
+    ),
     Action.EXTEND: Rule(frozenset({S.IN_PROGRESS}), DEPT, "lead"),
     Action.APPROVE_EXTENSION: Rule(frozenset({S.IN_PROGRESS, S.PAUSED}), CENTER),
     Action.PAUSE: Rule(frozenset({S.IN_PROGRESS}), DEPT, "lead"),

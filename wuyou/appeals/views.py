@@ -65,16 +65,25 @@ def appeal_new(request):
     initial = {}
     if not staff:
         ent = request.user.enterprise
-        initial = {"contact_name": request.user.get_full_name() or ent.contact_name,
-                   "contact_phone": request.user.phone or ent.contact_phone}
+        initial = {
+            "contact_name": request.user.get_full_name() or ent.contact_name,
+            "contact_phone": request.user.phone or ent.contact_phone,
+        }
     form = AppealForm(request.POST or None, request.FILES or None, staff=staff, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             appeal = services.appeal_submit(
-                by=request.user, enterprise_uscc=d.get("enterprise") or None, channel=d.get("channel") or None,
-                category=d["category"], urgency=d["urgency"], title=d["title"], content=d["content"],
-                location=d.get("location", ""), contact_name=d["contact_name"], contact_phone=d["contact_phone"],
+                by=request.user,
+                enterprise_uscc=d.get("enterprise") or None,
+                channel=d.get("channel") or None,
+                category=d["category"],
+                urgency=d["urgency"],
+                title=d["title"],
+                content=d["content"],
+                location=d.get("location", ""),
+                contact_name=d["contact_name"],
+                contact_phone=d["contact_phone"],
                 files=d.get("files") or [],
             )
         except DomainError as exc:
@@ -91,8 +100,11 @@ def my_appeals(request):
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
-    return render(request, "appeals/my_list.html", {"page": paginate(request, qs), "status": status,
-                                                      "statuses": Status.choices, "now": timezone.now()})
+    return render(
+        request,
+        "appeals/my_list.html",
+        {"page": paginate(request, qs), "status": status, "statuses": Status.choices, "now": timezone.now()},
+    )
 
 
 def action_context(appeal, user):
@@ -111,8 +123,9 @@ def action_context(appeal, user):
 
 @login_required
 def appeal_detail(request, pk):
-    qs = selectors.visible_appeals(request.user).select_related("enterprise", "enterprise__district", "department",
-                                                                 "merged_into")
+    qs = selectors.visible_appeals(request.user).select_related(
+        "enterprise", "enterprise__district", "department", "merged_into"
+    )
     appeal = get_object_or_404(qs, pk=pk)
     events = appeal.events.select_related("actor", "department").order_by("seq")
     ctx = {
@@ -132,8 +145,20 @@ def appeal_detail(request, pk):
     return render(request, "appeals/detail.html", ctx)
 
 
-FORM_FIELDS = ["department", "reason", "content", "result", "cost_saved_yuan", "rating", "comment", "level", "note",
-               "due_days", "working_days", "into"]
+FORM_FIELDS = [
+    "department",
+    "reason",
+    "content",
+    "result",
+    "cost_saved_yuan",
+    "rating",
+    "comment",
+    "level",
+    "note",
+    "due_days",
+    "working_days",
+    "into",
+]
 
 
 @require_POST
@@ -169,13 +194,23 @@ def center_queue(request):
     tabs = {
         "new": ("待交办", base.filter(status=Status.SUBMITTED).order_by("created_at")),
         "reviewing": ("不满意复核", base.filter(status=Status.REVIEWING).order_by("rated_at")),
-        "returned": ("退回待重新交办", base.filter(status=Status.SUBMITTED, return_count__gt=0).order_by("created_at")),
+        "returned": (
+            "退回待重新交办",
+            base.filter(status=Status.SUBMITTED, return_count__gt=0).order_by("created_at"),
+        ),
     }
     tab = tab if tab in tabs else "new"
     counts = {k: v[1].count() for k, v in tabs.items()}
-    return render(request, "appeals/center_queue.html", {
-        "tab": tab, "tabs": [(k, v[0], counts[k]) for k, v in tabs.items()], "page": paginate(request, tabs[tab][1]),
-        "now": timezone.now()})
+    return render(
+        request,
+        "appeals/center_queue.html",
+        {
+            "tab": tab,
+            "tabs": [(k, v[0], counts[k]) for k, v in tabs.items()],
+            "page": paginate(request, tabs[tab][1]),
+            "now": timezone.now(),
+        },
+    )
 
 
 @roles_required(*OVERSIGHT_ROLES)
@@ -183,26 +218,45 @@ def center_board(request):
     now = timezone.now()
     base = selectors.list_related(Appeal.objects.all())
     overdue = base.filter(selectors.overdue_q(now)).order_by("reply_due_at")
-    warning = base.filter(status__in=selectors.HANDLING, warn_at__lte=now, reply_due_at__gte=now).order_by("reply_due_at")
-    escalated = base.filter(escalation_level__gte=1, status__in=[Status.DISPATCHED, Status.IN_PROGRESS,
-                                                                 Status.PAUSED, Status.REVIEWING]).order_by("-escalation_level")
-    return render(request, "appeals/center_board.html", {
-        "overdue": overdue[:100], "overdue_count": overdue.count(), "warning": warning[:100],
-        "warning_count": warning.count(), "escalated": escalated[:100], "escalated_count": escalated.count(),
-        "now": now})
+    warning = base.filter(status__in=selectors.HANDLING, warn_at__lte=now, reply_due_at__gte=now).order_by(
+        "reply_due_at"
+    )
+    escalated = base.filter(
+        escalation_level__gte=1,
+        status__in=[Status.DISPATCHED, Status.IN_PROGRESS, Status.PAUSED, Status.REVIEWING],
+    ).order_by("-escalation_level")
+    return render(
+        request,
+        "appeals/center_board.html",
+        {
+            "overdue": overdue[:100],
+            "overdue_count": overdue.count(),
+            "warning": warning[:100],
+            "warning_count": warning.count(),
+            "escalated": escalated[:100],
+            "escalated_count": escalated.count(),
+            "now": now,
+        },
+    )
 
 
 @roles_required(*OVERSIGHT_ROLES)
 def center_supervision(request):
-    qs = Supervision.objects.filter(closed_at__isnull=True).select_related("appeal", "appeal__department",
-                                                                          "appeal__enterprise", "created_by")
-    return render(request, "appeals/center_supervision.html", {"page": paginate(request, qs), "now": timezone.now()})
+    qs = Supervision.objects.filter(closed_at__isnull=True).select_related(
+        "appeal", "appeal__department", "appeal__enterprise", "created_by"
+    )
+    return render(
+        request, "appeals/center_supervision.html", {"page": paginate(request, qs), "now": timezone.now()}
+    )
 
 
 @roles_required(*CENTER_ROLES)
 def center_extensions(request):
-    qs = Extension.objects.filter(decision=Extension.Decision.PENDING).select_related(
-        "appeal", "appeal__department", "requested_by").order_by("requested_at")
+    qs = (
+        Extension.objects.filter(decision=Extension.Decision.PENDING)
+        .select_related("appeal", "appeal__department", "requested_by")
+        .order_by("requested_at")
+    )
     return render(request, "appeals/center_extensions.html", {"page": paginate(request, qs)})
 
 
@@ -213,17 +267,35 @@ def dept_inbox(request):
     now = timezone.now()
     counts = {k: selectors.department_inbox(request.user, k, now).count() for k in selectors.DEPT_TABS}
     qs = selectors.department_inbox(request.user, tab, now).prefetch_related(
-        Prefetch("co_handlers", queryset=CoHandler.objects.select_related("department")))
-    return render(request, "appeals/dept_inbox.html", {
-        "tab": tab, "tabs": [(k, v[0], counts[k]) for k, v in selectors.DEPT_TABS.items()],
-        "page": paginate(request, qs), "now": now})
+        Prefetch("co_handlers", queryset=CoHandler.objects.select_related("department"))
+    )
+    return render(
+        request,
+        "appeals/dept_inbox.html",
+        {
+            "tab": tab,
+            "tabs": [(k, v[0], counts[k]) for k, v in selectors.DEPT_TABS.items()],
+            "page": paginate(request, qs),
+            "now": now,
+        },
+    )
 
 
 @roles_required(Role.TEAM)
 def team_queue(request):
-    qs = selectors.list_related(selectors.visible_appeals(request.user)).filter(
-        status__in=[Status.SUBMITTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.PAUSED, Status.REVIEWING]
-    ).order_by("-escalation_level", "reply_due_at")
+    qs = (
+        selectors.list_related(selectors.visible_appeals(request.user))
+        .filter(
+            status__in=[
+                Status.SUBMITTED,
+                Status.DISPATCHED,
+                Status.IN_PROGRESS,
+                Status.PAUSED,
+                Status.REVIEWING,
+            ]
+        )
+        .order_by("-escalation_level", "reply_due_at")
+    )
     return render(request, "appeals/team_queue.html", {"page": paginate(request, qs), "now": timezone.now()})
 
 
@@ -231,13 +303,27 @@ def team_queue(request):
 def appeal_search(request):
     g = request.GET
     overdue = {"yes": True, "no": False}.get(g.get("overdue", ""))
-    qs = selectors.search(request.user, status=g.get("status") or None, department=g.get("department") or None,
-                          overdue=overdue, q=g.get("q") or None)
+    qs = selectors.search(
+        request.user,
+        status=g.get("status") or None,
+        department=g.get("department") or None,
+        overdue=overdue,
+        q=g.get("q") or None,
+    )
     if g.get("category") in Category.values:
         qs = qs.filter(category=g["category"])
-    return render(request, "appeals/search.html", {
-        "page": paginate(request, qs), "statuses": Status.choices, "categories": Category.choices,
-        "departments": Department.objects.order_by("code"), "g": g, "now": timezone.now()})
+    return render(
+        request,
+        "appeals/search.html",
+        {
+            "page": paginate(request, qs),
+            "statuses": Status.choices,
+            "categories": Category.choices,
+            "departments": Department.objects.order_by("code"),
+            "g": g,
+            "now": timezone.now(),
+        },
+    )
 
 
 @login_required

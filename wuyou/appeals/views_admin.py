@@ -32,8 +32,17 @@ def ranking(request):
         begin, finish = period(None, None)
     rows = [s for s in department_stats(begin, finish) if s.dispatched]
     w = MetricWeights.objects.first() or MetricWeights()
-    return render(request, "appeals/ranking.html", {"rows": rows, "start": begin.date(), "end": finish.date(),
-                                                     "weights": w, "can_edit": request.user.role in CENTER_ROLES or request.user.is_superuser})
+    return render(
+        request,
+        "appeals/ranking.html",
+        {
+            "rows": rows,
+            "start": begin.date(),
+            "end": finish.date(),
+            "weights": w,
+            "can_edit": request.user.role in CENTER_ROLES or request.user.is_superuser,
+        },
+    )
 
 
 def _int(value, label, lo, hi):

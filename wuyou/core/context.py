@@ -26,6 +26,7 @@ def navigation(request):
     items = []
     for name, label, roles in NAV:
         if roles is None or user.role in roles or (user.is_superuser and Role.ADMIN in roles):
-            items.append({"url": reverse(name), "label": label, "active": request.path.startswith(reverse(name))})
+            items.append(
+                {"url": reverse(name), "label": label, "active": request.path.startswith(reverse(name))}
+            )
     return {"nav_items": items}
-

@@ -34,4 +34,6 @@ class Open311KeyAdmin(admin.ModelAdmin):
 
 
 def _show_raw_key(request, key, raw):
-    messages.warning(request, f"密钥「{key.name}」已生成： {raw} （仅显示这一次，请立即复制并通过安全渠道交给对接方）")
+    messages.warning(
+        request, f"密钥「{key.name}」已生成： {raw} （仅显示这一次，请立即复制并通过安全渠道交给对接方）"
+    )

@@ -1,6 +1,7 @@
 """Open311 GeoReport v2 documents: the service catalogue, service requests, and their JSON/XML forms."""
 
 import json
+import re
 from xml.etree import ElementTree as ET
 
 from django.http import HttpResponse
@@ -25,7 +26,10 @@ OPEN311_STATUSES = ("open", "closed")
 SERVICE_INFO = {
     Category.CONSULT: ("政策、办事流程、审批条件等方面的咨询。", "政策咨询,办事指南,审批,补贴,申报"),
     Category.HELP: ("生产经营中遇到困难，请求政府部门协调解决。", "用电,用水,用气,用地,融资,招工,物流,协调"),
-    Category.COMPLAINT: ("对政府部门、公用事业单位办事效率、服务态度、涉企执法等的投诉。", "投诉,效率,态度,乱收费,执法,拖欠"),
+    Category.COMPLAINT: (
+        "对政府部门、公用事业单位办事效率、服务态度、涉企执法等的投诉。",
+        "投诉,效率,态度,乱收费,执法,拖欠",
+    ),
     Category.SUGGESTION: ("对优化营商环境、完善政策措施的意见建议。", "建议,意见,营商环境,政策"),
 }
 
@@ -45,6 +49,9 @@ XML_ITEM = {
 
 # ---------------------------------------------------------------- rendering
 
+# Characters XML 1.0 cannot carry at all; user text is stripped of them rather than producing bad XML.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
 
 def w3c(dt) -> str | None:
     """A W3C datetime in Beijing time, e.g. 2026-11-27T09:30:00+08:00."""
@@ -56,7 +63,7 @@ def _scalar(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return XML_INVALID.sub("", str(value))
 
 
 def _fill(element, value, tag: str):

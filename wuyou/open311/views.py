@@ -48,7 +48,9 @@ def endpoint(*methods):
             if fmt not in s.CONTENT_TYPES:
                 return s.render_error("json", 404, f"不支持的格式：{fmt}，请使用 .json 或 .xml")
             if request.method not in methods:
-                response = s.render_error(fmt, 405, f"不支持 {request.method} 方法，请使用 {'、'.join(methods)}")
+                response = s.render_error(
+                    fmt, 405, f"不支持 {request.method} 方法，请使用 {'、'.join(methods)}"
+                )
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
@@ -136,13 +138,17 @@ def request_queryset(user):
     return (
         visible_appeals(user)
         .select_related("department", "merged_into")
-        .annotate(last_event_at=Subquery(events.values("at")[:1]), last_event_note=Subquery(events.values("note")[:1]))
+        .annotate(
+            last_event_at=Subquery(events.values("at")[:1]),
+            last_event_note=Subquery(events.values("note")[:1]),
+        )
         .order_by("-created_at", "-id")
     )
 
 
 def _id_filter(ids: list[str]) -> Q:
-    numeric = [int(i) for i in ids if i.isdigit()]
+    # Numeric ids are primary keys; anything longer than a bigint could hold cannot match.
+    numeric = [int(i) for i in ids if i.isascii() and i.isdigit() and len(i) <= 18]
     return Q(number__in=ids) | Q(pk__in=numeric)
 
 
@@ -150,7 +156,12 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+# "+08:00" sent unencoded in a query string arrives as " 08:00"; put the plus sign back.
+UNENCODED_OFFSET = re.compile(r" (\d{2}:?\d{2})$")
+
+
 def _parse_datetime(value: str, name: str) -> datetime:
+    value = UNENCODED_OFFSET.sub(r"+\1", value)
     try:
         dt = parse_datetime(value)
         if dt is None and (day := parse_date(value)) is not None:

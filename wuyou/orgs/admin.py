@@ -31,7 +31,10 @@ class EnterpriseAdmin(admin.ModelAdmin):
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "role", "department", "enterprise", "is_active"]
     list_filter = ["role", "is_active"]
-    fieldsets = [*BaseUserAdmin.fieldsets, ("无忧", {"fields": ["role", "department", "enterprise", "phone", "locked_until"]})]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        ("无忧", {"fields": ["role", "department", "enterprise", "phone", "locked_until"]}),
+    ]
     raw_id_fields = ["enterprise"]
 
 

@@ -471,8 +471,7 @@ DEPARTMENTS = [
         "负责渌口区范围内的属地协调，包括渌口经济开发区和南洲新区。"
         "处理园区基础设施配套、征地拆迁、项目落地和企业周边道路问题。"
         "协调辖区物流、化工和新材料企业的经营环境，以及区级惠企政策兑现。",
-        "渌口区,渌口,渌口经开区,渌口经济开发区,南洲,南洲新区,淦田,朱亭,园区配套,征拆,拆迁,"
-        "属地协调,区级政策",
+        "渌口区,渌口,渌口经开区,渌口经济开发区,南洲,南洲新区,淦田,朱亭,园区配套,征拆,拆迁,属地协调,区级政策",
     ),
     (
         "lls",
@@ -522,7 +521,9 @@ def load_catalogue(District, Department, TimeLimit=None) -> None:
     """Create what is missing, never overwrite staff edits. Takes model classes so migrations can call it."""
     by_code = {}
     for code, name, parent in DISTRICTS:
-        obj, _ = District.objects.get_or_create(code=code, defaults={"name": name, "parent": by_code.get(parent)})
+        obj, _ = District.objects.get_or_create(
+            code=code, defaults={"name": name, "parent": by_code.get(parent)}
+        )
         by_code[code] = obj
     for code, name, kind, district, responsibility, keywords in DEPARTMENTS:
         Department.objects.get_or_create(

@@ -11,7 +11,9 @@ class District(models.Model):
 
     code = models.CharField("区划代码", max_length=6, unique=True)
     name = models.CharField("名称", max_length=50)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -90,8 +92,12 @@ READ_ALL_ROLES = {Role.CENTER, Role.LEADER, Role.INSPECTOR, Role.ADMIN}
 
 class User(AbstractUser):
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.ENTERPRISE)
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
-    enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
     phone = models.CharField("手机", max_length=20, blank=True)
     failed_logins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)

@@ -13,8 +13,20 @@ from .models import Department, District, Enterprise
 from .validators import clean_phone, clean_uscc
 
 INDUSTRY_SECTIONS = "ABCDEFGHIJKLMNOPQRST"
-SIZE_BY_LABEL = {label: value for value, label in Enterprise.Size.choices} | {v: v for v in Enterprise.Size.values}
-EXCEL_COLUMNS = ["统一社会信用代码", "企业名称", "所属区县", "行业门类", "规模", "标签", "联系人", "联系电话", "地址"]
+SIZE_BY_LABEL = {label: value for value, label in Enterprise.Size.choices} | {
+    v: v for v in Enterprise.Size.values
+}
+EXCEL_COLUMNS = [
+    "统一社会信用代码",
+    "企业名称",
+    "所属区县",
+    "行业门类",
+    "规模",
+    "标签",
+    "联系人",
+    "联系电话",
+    "地址",
+]
 
 
 @dataclass
@@ -110,7 +122,17 @@ def read_enterprise_rows(content: bytes) -> list[tuple[int, dict]]:
     missing = [c for c in EXCEL_COLUMNS[:5] if c not in header]
     if missing:
         raise InvalidInput(f"表头缺少列：{'、'.join(missing)}", code="bad_header")
-    keys = ["uscc", "name", "district", "industry", "size", "tags", "contact_name", "contact_phone", "address"]
+    keys = [
+        "uscc",
+        "name",
+        "district",
+        "industry",
+        "size",
+        "tags",
+        "contact_name",
+        "contact_phone",
+        "address",
+    ]
     index = {key: header.index(col) for key, col in zip(keys, EXCEL_COLUMNS, strict=True) if col in header}
     out = []
     for number, row in enumerate(rows, start=2):
@@ -154,10 +176,25 @@ def enterprises_export(queryset=None) -> bytes:
     ws = wb.active
     ws.title = "企业"
     ws.append(EXCEL_COLUMNS)
-    qs = (queryset if queryset is not None else Enterprise.objects.all()).select_related("district").order_by("uscc")
+    qs = (
+        (queryset if queryset is not None else Enterprise.objects.all())
+        .select_related("district")
+        .order_by("uscc")
+    )
     for e in qs.iterator():
-        ws.append([e.uscc, e.name, e.district.code, e.industry, e.get_size_display(), "、".join(e.tags),
-                   e.contact_name, e.contact_phone, e.address])
+        ws.append(
+            [
+                e.uscc,
+                e.name,
+                e.district.code,
+                e.industry,
+                e.get_size_display(),
+                "、".join(e.tags),
+                e.contact_name,
+                e.contact_phone,
+                e.address,
+            ]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -23,7 +23,9 @@ def clean_uscc(value: str) -> str:
             f"统一社会信用代码校验位错误：第18位应为 {expected}，实际为 {raw[17]}", code="uscc_checksum"
         ) from None
     except (InvalidFormat, InvalidComponent):
-        raise ValidationError("统一社会信用代码含有无效字符（只允许数字和不含I、O、Z、S、V的大写字母）", code="uscc_format") from None
+        raise ValidationError(
+            "统一社会信用代码含有无效字符（只允许数字和不含I、O、Z、S、V的大写字母）", code="uscc_format"
+        ) from None
 
 
 def clean_phone(value: str) -> str:

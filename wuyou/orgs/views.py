@@ -78,7 +78,9 @@ def enterprise_list(request):
             except InvalidInput as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, f"导入成功：新增 {result['created']} 家，更新 {result['updated']} 家")
+                messages.success(
+                    request, f"导入成功：新增 {result['created']} 家，更新 {result['updated']} 家"
+                )
         return redirect("enterprise_list")
     qs = Enterprise.objects.select_related("district").order_by("name")
     q = request.GET.get("q", "").strip()

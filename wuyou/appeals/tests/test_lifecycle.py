@@ -32,8 +32,13 @@ def test_full_loop_submit_dispatch_sign_reply_rate(p):
     with time_machine.travel(at(2026, 10, 8, 9, 0), tick=False):
         a = s.appeal_sign(appeal_id=a.pk, by=p.handler)
         s.appeal_opinion(appeal_id=a.pk, by=p.co_handler, content="住建局：园区线路改造已列入计划。")
-        a = s.appeal_reply(appeal_id=a.pk, by=p.handler, result="solved", content="已完成线路检修。",
-                           cost_saved_yuan="12000.50")
+        a = s.appeal_reply(
+            appeal_id=a.pk,
+            by=p.handler,
+            result="solved",
+            content="已完成线路检修。",
+            cost_saved_yuan="12000.50",
+        )
     assert a.status == Status.REPLIED
     assert Outbox.objects.filter(channel="sms", to="13812341234").exists()
     with time_machine.travel(at(2026, 10, 9, 9, 0), tick=False):
@@ -86,7 +91,9 @@ def test_unsatisfied_twice_goes_to_team(p):
     for i in range(2):
         s.appeal_sign(appeal_id=a.pk, by=p.handler)
         s.appeal_reply(appeal_id=a.pk, by=p.handler, result="explained", content="已解释")
-        a = s.appeal_rate(appeal_id=a.pk, by=p.ent_user, rating="unsatisfied", resolved=False, comment="没解决")
+        a = s.appeal_rate(
+            appeal_id=a.pk, by=p.ent_user, rating="unsatisfied", resolved=False, comment="没解决"
+        )
         assert a.status == Status.REVIEWING
         if i == 0:
             assert a.escalation_level == 0

@@ -24,8 +24,19 @@ PAGES = {
     "calendar_home": {"center"},
     "notifications": None,
 }
-PERSONAS = ["ent_user", "competitor_user", "center", "handler", "leader", "other_handler", "co_handler", "team",
-            "city_leader", "inspector", "cadre"]
+PERSONAS = [
+    "ent_user",
+    "competitor_user",
+    "center",
+    "handler",
+    "leader",
+    "other_handler",
+    "co_handler",
+    "team",
+    "city_leader",
+    "inspector",
+    "cadre",
+]
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
@@ -53,9 +64,17 @@ def test_appeal_detail_visibility(p):
 
 def test_enterprise_submits_through_the_page(p):
     c = p.client(p.ent_user)
-    resp = c.post(reverse("appeal_new"), {"category": "help", "urgency": "normal", "title": "厂区门口道路破损",
-                                          "content": "董家塅高科园厂区门口道路塌陷，货车无法进出。",
-                                          "contact_name": "张经理", "contact_phone": "138 1234 1234"})
+    resp = c.post(
+        reverse("appeal_new"),
+        {
+            "category": "help",
+            "urgency": "normal",
+            "title": "厂区门口道路破损",
+            "content": "董家塅高科园厂区门口道路塌陷，货车无法进出。",
+            "contact_name": "张经理",
+            "contact_phone": "138 1234 1234",
+        },
+    )
     assert resp.status_code == 302
     a = p.enterprise.appeals.get()
     assert a.channel == "app" and a.contact_phone == "13812341234"
@@ -64,9 +83,17 @@ def test_enterprise_submits_through_the_page(p):
 
 
 def test_bad_phone_on_the_page_shows_chinese_error_and_saves_nothing(p):
-    resp = p.client(p.ent_user).post(reverse("appeal_new"), {
-        "category": "help", "urgency": "normal", "title": "t", "content": "c", "contact_name": "张",
-        "contact_phone": "123"})
+    resp = p.client(p.ent_user).post(
+        reverse("appeal_new"),
+        {
+            "category": "help",
+            "urgency": "normal",
+            "title": "t",
+            "content": "c",
+            "contact_name": "张",
+            "contact_phone": "123",
+        },
+    )
     assert resp.status_code == 200
     assert "联系电话" in resp.content.decode()
     assert not p.enterprise.appeals.exists()

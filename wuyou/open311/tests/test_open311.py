@@ -1,7 +1,7 @@
 """Open311 GeoReport v2: every endpoint in both formats, checked against the spec's field lists."""
 
+import itertools
 import json
-import random
 import re
 from datetime import UTC, timedelta
 from xml.etree import ElementTree as ET
@@ -25,7 +25,15 @@ DISCOVERY_FIELDS = {"changeset", "contact", "key_service", "endpoints"}
 ENDPOINT_FIELDS = {"specification", "url", "changeset", "type", "formats"}
 SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
 DEFINITION_FIELDS = {"service_code", "attributes"}
-ATTRIBUTE_FIELDS = {"variable", "code", "datatype", "required", "datatype_description", "order", "description"}
+ATTRIBUTE_FIELDS = {
+    "variable",
+    "code",
+    "datatype",
+    "required",
+    "datatype_description",
+    "order",
+    "description",
+}
 VALUE_FIELDS = {"key", "name"}
 POST_RESPONSE_FIELDS = {"service_request_id", "service_notice", "account_id"}
 REQUEST_FIELDS = {
@@ -51,8 +59,11 @@ TOKEN_FIELDS = {"service_request_id", "token"}
 ERROR_FIELDS = {"code", "description"}
 
 
+_serial = itertools.count(10001)
+
+
 def make_uscc() -> str:
-    first17 = "91430211MA4L" + f"{random.randint(0, 99999):05d}"
+    first17 = "91430211MA4L" + f"{next(_serial):05d}"
     return first17 + stdnum_uscc.calc_check_digit(first17)
 
 
@@ -190,7 +201,9 @@ def test_services_json(client):
     assert [s["service_code"] for s in body] == ["consult", "help", "complaint", "suggestion"]
     for service in body:
         assert SERVICE_FIELDS <= set(service)
-        assert service["type"] == "realtime" and service["metadata"] is True and service["group"] == "企业诉求"
+        assert (
+            service["type"] == "realtime" and service["metadata"] is True and service["group"] == "企业诉求"
+        )
         assert service["keywords"]
     assert {s["service_name"] for s in body} == {"咨询", "求助", "投诉", "建议"}
 
@@ -279,7 +292,9 @@ def test_post_creates_appeal_json(center, center_key, enterprise):
 
 
 def test_post_xml_response(client, center_key, enterprise):
-    response = client.post(BASE + "requests.xml", post_data(center_key, enterprise, **{"attribute[urgency]": None}))
+    response = client.post(
+        BASE + "requests.xml", post_data(center_key, enterprise, **{"attribute[urgency]": None})
+    )
     assert response.status_code == 201, response.content.decode()
     root = ET.fromstring(response.content)
     assert root.tag == "service_requests"
@@ -306,8 +321,12 @@ def test_cadre_key_can_post(client, enterprise):
 
 
 def test_bad_api_key_403(client, center_key, enterprise):
-    assert "api_key" in assert_json_error(client.post(BASE + "requests.json", post_data("o311_wrong", enterprise)), 403)
-    assert assert_xml_error(client.post(BASE + "requests.xml", post_data(None, enterprise, api_key=None)), 403)
+    assert "api_key" in assert_json_error(
+        client.post(BASE + "requests.json", post_data("o311_wrong", enterprise)), 403
+    )
+    assert assert_xml_error(
+        client.post(BASE + "requests.xml", post_data(None, enterprise, api_key=None)), 403
+    )
     assert_json_error(client.get(BASE + "requests.json", {"api_key": "nope"}), 403)
     assert_json_error(client.get(BASE + "requests.json"), 403)
     assert not Appeal.objects.exists()
@@ -323,15 +342,21 @@ def test_inactive_key_or_user_403(client, center, center_key, enterprise):
     assert not Appeal.objects.exists()
 
 
-@pytest.mark.parametrize("missing", ["attribute[uscc]", "attribute[title]", "description", "phone", "service_code"])
+@pytest.mark.parametrize(
+    "missing", ["attribute[uscc]", "attribute[title]", "description", "phone", "service_code"]
+)
 def test_missing_required_400(client, center_key, enterprise, missing):
-    description = assert_json_error(client.post(BASE + "requests.json", post_data(center_key, enterprise, **{missing: None})), 400)
+    description = assert_json_error(
+        client.post(BASE + "requests.json", post_data(center_key, enterprise, **{missing: None})), 400
+    )
     assert missing in description
     assert not Appeal.objects.exists()
 
 
 def test_missing_attribute_xml_400(client, center_key, enterprise):
-    response = client.post(BASE + "requests.xml", post_data(center_key, enterprise, **{"attribute[title]": ""}))
+    response = client.post(
+        BASE + "requests.xml", post_data(center_key, enterprise, **{"attribute[title]": ""})
+    )
     assert "attribute[title]" in assert_xml_error(response, 400)
 
 
@@ -345,19 +370,27 @@ def test_missing_location_400(client, center_key, enterprise):
 
 
 def test_invalid_phone_400(client, center_key, enterprise):
-    description = assert_json_error(client.post(BASE + "requests.json", post_data(center_key, enterprise, phone="12345")), 400)
+    description = assert_json_error(
+        client.post(BASE + "requests.json", post_data(center_key, enterprise, phone="12345")), 400
+    )
     assert "联系电话" in description
     assert not Appeal.objects.exists()
 
 
 def test_unknown_enterprise_and_bad_values_400(client, center_key, enterprise):
     unregistered = make_uscc()
-    response = client.post(BASE + "requests.json", post_data(center_key, enterprise, **{"attribute[uscc]": unregistered}))
+    response = client.post(
+        BASE + "requests.json", post_data(center_key, enterprise, **{"attribute[uscc]": unregistered})
+    )
     assert "企业未登记" in assert_json_error(response, 400)
     bad_check = enterprise.uscc[:17] + ("0" if enterprise.uscc[17] != "0" else "1")
-    response = client.post(BASE + "requests.json", post_data(center_key, enterprise, **{"attribute[uscc]": bad_check}))
+    response = client.post(
+        BASE + "requests.json", post_data(center_key, enterprise, **{"attribute[uscc]": bad_check})
+    )
     assert "校验位" in assert_json_error(response, 400)
-    response = client.post(BASE + "requests.json", post_data(center_key, enterprise, **{"attribute[urgency]": "asap"}))
+    response = client.post(
+        BASE + "requests.json", post_data(center_key, enterprise, **{"attribute[urgency]": "asap"})
+    )
     assert "紧急程度" in assert_json_error(response, 400)
     response = client.post(BASE + "requests.json", post_data(center_key, enterprise, service_code="pothole"))
     assert_json_error(response, 400)
@@ -365,9 +398,14 @@ def test_unknown_enterprise_and_bad_values_400(client, center_key, enterprise):
 
 
 def test_enterprise_and_department_keys_cannot_post(client, enterprise):
-    ent_user = User.objects.create_user(username="ent1", password="pw-123456!", role="enterprise", enterprise=enterprise)
+    ent_user = User.objects.create_user(
+        username="ent1", password="pw-123456!", role="enterprise", enterprise=enterprise
+    )
     dept_user = User.objects.create_user(
-        username="dept1", password="pw-123456!", role="dept_handler", department=Department.objects.get(code="gdgs")
+        username="dept1",
+        password="pw-123456!",
+        role="dept_handler",
+        department=Department.objects.get(code="gdgs"),
     )
     for user in (ent_user, dept_user):
         _, raw = Open311Key.issue(name=user.username, user=user)
@@ -438,13 +476,16 @@ def test_rejected_is_closed(client, center, center_key, enterprise):
 def test_enterprise_key_sees_only_own(client, center, enterprise, other_enterprise):
     own = submit(center, enterprise)
     other = submit(center, other_enterprise)
-    ent_user = User.objects.create_user(username="ent1", password="pw-123456!", role="enterprise", enterprise=enterprise)
+    ent_user = User.objects.create_user(
+        username="ent1", password="pw-123456!", role="enterprise", enterprise=enterprise
+    )
     _, raw = Open311Key.issue(name="企业自用", user=ent_user)
     assert [r["service_request_id"] for r in get_json(client, "requests.json", api_key=raw)] == [own.number]
     ids = f"{own.number},{other.number}"
-    assert [r["service_request_id"] for r in get_json(client, "requests.json", api_key=raw, service_request_id=ids)] == [
-        own.number
-    ]
+    assert [
+        r["service_request_id"]
+        for r in get_json(client, "requests.json", api_key=raw, service_request_id=ids)
+    ] == [own.number]
     assert_json_error(client.get(BASE + f"requests/{other.number}.json", {"api_key": raw}), 404)
     assert_xml_error(client.get(BASE + f"requests/{other.pk}.xml", {"api_key": raw}), 404)
     assert_json_error(client.get(BASE + f"tokens/{other.number}.json", {"api_key": raw}), 404)
@@ -457,7 +498,9 @@ def test_get_filters(client, center, center_key, enterprise):
     latest = submit(center, enterprise)
 
     def numbers(**params):
-        return [r["service_request_id"] for r in get_json(client, "requests.json", api_key=center_key, **params)]
+        return [
+            r["service_request_id"] for r in get_json(client, "requests.json", api_key=center_key, **params)
+        ]
 
     assert numbers() == [latest.number, recent.number]  # default: last 90 days, newest first
     assert numbers(service_code="complaint") == [recent.number]
@@ -469,7 +512,10 @@ def test_get_filters(client, center, center_key, enterprise):
     utc_start = (now - timedelta(days=3)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert numbers(start_date=utc_start) == [latest.number, recent.number]
     # service_request_id ignores the other filters, and takes numbers or numeric ids
-    assert numbers(service_request_id=f"{old.number},{recent.pk}", service_code="help") == [recent.number, old.number]
+    assert numbers(service_request_id=f"{old.number},{recent.pk}", service_code="help") == [
+        recent.number,
+        old.number,
+    ]
 
 
 def test_get_filter_errors(client, center_key):
@@ -483,6 +529,24 @@ def test_get_filter_errors(client, center_key):
     ):
         assert_json_error(client.get(BASE + "requests.json", {"api_key": center_key, **params}), 400)
     assert_xml_error(client.get(BASE + "requests.xml", {"api_key": center_key, "status": "pending"}), 400)
+
+
+def test_unencoded_offset_and_odd_ids(client, center, center_key, enterprise):
+    appeal = submit(center, enterprise)
+    start = timezone.localtime(timezone.now() - timedelta(days=1)).isoformat(timespec="seconds")
+    # a client that forgot to URL-encode "+08:00" sends " 08:00"
+    response = client.get(BASE + f"requests.json?api_key={center_key}&start_date={start}")
+    assert response.status_code == 200, response.content.decode()
+    assert [r["service_request_id"] for r in response.json()] == [appeal.number]
+    for odd in ("9" * 30, "²", f"{appeal.pk},{'9' * 30}"):
+        body = get_json(client, "requests.json", api_key=center_key, service_request_id=odd)
+        assert [r["service_request_id"] for r in body] == ([appeal.number] if "," in odd else [])
+
+
+def test_xml_strips_control_characters(client, center, center_key, enterprise):
+    submit(center, enterprise, content="内容\x0b含控制字符\x01")
+    request = get_xml(client, "requests.xml", api_key=center_key).find("request")
+    assert request.findtext("description") == "内容含控制字符"
 
 
 def test_request_not_found(client, center_key):
@@ -532,7 +596,9 @@ def test_admin_creates_key_shown_once(client, center):
     admin_user = User.objects.create_superuser(username="root", password="pw-123456!", role="admin")
     client.force_login(admin_user)
     response = client.post(
-        "/admin/open311/open311key/add/", {"name": "热线对接", "user": center.pk, "is_active": "on"}, follow=True
+        "/admin/open311/open311key/add/",
+        {"name": "热线对接", "user": center.pk, "is_active": "on"},
+        follow=True,
     )
     assert response.status_code == 200
     key = Open311Key.objects.get()
@@ -554,9 +620,13 @@ def test_admin_creates_key_shown_once(client, center):
 
 def test_admin_warns_for_read_only_key(client, enterprise):
     admin_user = User.objects.create_superuser(username="root", password="pw-123456!", role="admin")
-    ent_user = User.objects.create_user(username="ent1", password="pw-123456!", role="enterprise", enterprise=enterprise)
+    ent_user = User.objects.create_user(
+        username="ent1", password="pw-123456!", role="enterprise", enterprise=enterprise
+    )
     client.force_login(admin_user)
     response = client.post(
-        "/admin/open311/open311key/add/", {"name": "企业只读", "user": ent_user.pk, "is_active": "on"}, follow=True
+        "/admin/open311/open311key/add/",
+        {"name": "企业只读", "user": ent_user.pk, "is_active": "on"},
+        follow=True,
     )
     assert any("只能查询" in str(m) for m in response.context["messages"])

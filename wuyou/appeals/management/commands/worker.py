@@ -13,7 +13,9 @@ log = logging.getLogger("wuyou.worker")
 
 
 class Command(BaseCommand):
-    help = "Sweep due appeals (warnings, urging, escalation, unrated closing) and deliver the outbox. 后台任务"
+    help = (
+        "Sweep due appeals (warnings, urging, escalation, unrated closing) and deliver the outbox. 后台任务"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="run one sweep and exit")
@@ -39,7 +41,9 @@ class Command(BaseCommand):
                     raise
             else:
                 if once or any(swept.values()) or any(delivered.values()):
-                    self.stdout.write(f"sweep {swept} outbox {delivered} in {time.monotonic() - started:.2f}s")
+                    self.stdout.write(
+                        f"sweep {swept} outbox {delivered} in {time.monotonic() - started:.2f}s"
+                    )
             if once or stop["now"]:
                 return
             deadline = time.monotonic() + interval
