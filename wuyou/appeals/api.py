@@ -1,7 +1,6 @@
 """Appeals API: intake, lists, detail and one POST per action of the closed loop."""
 
 import json
-
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal

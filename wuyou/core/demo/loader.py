@@ -1,0 +1,1062 @@
+"""Build the demo data set: enterprises, the demo logins, and a year of appeals replayed through the services.
+
+Appeals are not inserted as rows: every step (submit, dispatch, sign, reply, rate, returns, extensions, pauses,
+merges …) calls the public service at the simulated moment under time-machine, and the worker's sweeps run twice a
+day of simulated time, so the event history, hash chains, notifications and escalations are exactly what the real
+system would have produced. Steps that would fall after the real current time are simply not taken, which is what
+leaves the recent appeals open in every state.
+"""
+
+import heapq
+import inspect
+import itertools
+import math
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import time_machine
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from stdnum.cn import uscc as stdnum_uscc
+
+from wuyou.appeals import services as svc
+from wuyou.appeals.deadlines import limits_for
+from wuyou.appeals.models import Appeal, Notification, Outbox, Status
+from wuyou.core.errors import DomainError
+from wuyou.orgs.models import Department, District, Enterprise, Role, User
+from wuyou.orgs.validators import clean_phone
+from wuyou.workdays.calendar import add_workdays, is_workday
+
+from . import data, texts
+
+TZ = ZoneInfo("Asia/Shanghai")
+PASSWORD = "wuyou-demo"
+EMAIL_DOMAIN = "demo.wuyou.local"
+USCC_LETTERS = "ABCDEFGHJKLMNPQRTUWXY"
+ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # GB 11714 values: digits 0–9, letters 10–35
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+# The demo logins and what each is for (also printed by `demo_logins`).
+# (username, role, department code, enterprise slot, Chinese name, what to try: Chinese, English)
+DEMO_LOGINS = [
+    (
+        "admin",
+        Role.ADMIN,
+        None,
+        None,
+        "系统管理员",
+        "后台管理、部门与日历维护",
+        "Django admin, departments, calendar",
+    ),
+    (
+        "center",
+        Role.CENTER,
+        "ybhj",
+        None,
+        "周敏",
+        "受理、交办、督办、审批延期、合并",
+        "Dispatch, supervise, approve extensions",
+    ),
+    ("team", Role.TEAM, None, None, "贺振华", "二级督办诉求（办不成事专班）", "Level-2 escalated appeals"),
+    (
+        "leader",
+        Role.LEADER,
+        None,
+        None,
+        "谭立新",
+        "全市看板、三级督办",
+        "City dashboard, level-3 supervision",
+    ),
+    (
+        "inspector",
+        Role.INSPECTOR,
+        None,
+        None,
+        "龙湘君",
+        "纪检监察：只读全量、审计链",
+        "Read-only oversight, audit chain",
+    ),
+    (
+        "dept-gdgs",
+        Role.DEPT_HANDLER,
+        "gdgs",
+        None,
+        "刘晓东",
+        "供电公司经办：签收、答复、退回、延期",
+        "Utility handler: sign, reply, return, extend",
+    ),
+    (
+        "dept-gdgs-lead",
+        Role.DEPT_LEADER,
+        "gdgs",
+        None,
+        "罗国平",
+        "供电公司负责人：督办提醒、催办",
+        "Utility leader: escalation notices",
+    ),
+    (
+        "dept-zrzyj",
+        Role.DEPT_HANDLER,
+        "zrzyj",
+        None,
+        "黄雪梅",
+        "自然资源和规划局经办",
+        "Land & planning handler",
+    ),
+    (
+        "dept-zjj",
+        Role.DEPT_HANDLER,
+        "zjj",
+        None,
+        "彭卫东",
+        "住建局经办（含协办意见）",
+        "Housing & construction, co-handling",
+    ),
+    (
+        "ent-1",
+        Role.ENTERPRISE,
+        None,
+        0,
+        "陈思远",
+        "企业端：提交、查看进度、评价、撤回",
+        "Enterprise: submit, track, rate",
+    ),
+    (
+        "ent-2",
+        Role.ENTERPRISE,
+        None,
+        1,
+        "易海燕",
+        "另一家企业：看不到 ent-1 的诉求",
+        "Another enterprise (isolation)",
+    ),
+    (
+        "cadre-1",
+        Role.CADRE,
+        None,
+        None,
+        "曾勇",
+        "联企干部：代企业提交诉求",
+        "Cadre: submit on behalf of enterprises",
+    ),
+]
+EXTRA_CADRES = ["cadre-2", "cadre-3", "cadre-4"]
+
+
+def demo_usernames() -> list[str]:
+    """Every login `load_demo` creates with create_user (dept-<code>/-lead for every department)."""
+    names = [row[0] for row in DEMO_LOGINS]
+    for code in Department.objects.values_list("code", flat=True):
+        for name in (f"dept-{code}", f"dept-{code}-lead"):
+            if name not in names:
+                names.append(name)
+    return names
+
+
+# ---------------------------------------------------------------- identifiers and names
+
+
+def org_code(rng: random.Random) -> str:
+    """A 9-character 组织机构代码 (GB 11714) whose letters are also legal in a USCC."""
+    if rng.random() < 0.7:
+        body = "MA4" + "".join(rng.choice("0123456789" + USCC_LETTERS) for _ in range(5))  # post-2015 style
+    else:
+        body = "".join(rng.choice("0123456789") for _ in range(8))
+    total = sum(ORG_ALPHABET.index(c) * w for c, w in zip(body, ORG_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    return body + {10: "X", 11: "0"}.get(check, str(check))
+
+
+def make_uscc(rng: random.Random, district_code: str) -> str:
+    first17 = "91" + district_code + org_code(rng)
+    return first17 + stdnum_uscc.calc_check_digit(first17)
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(data.SURNAMES) + rng.choice(data.GIVEN)
+
+
+def mobile(rng: random.Random) -> str:
+    while True:
+        raw = rng.choice(data.MOBILE_PREFIXES) + "".join(rng.choice("0123456789") for _ in range(8))
+        try:
+            return clean_phone(raw)
+        except Exception:  # noqa: BLE001 - an unassigned range: draw again
+            continue
+
+
+def weighted(rng: random.Random, pairs):
+    items, weights = zip(*pairs, strict=True)
+    return rng.choices(items, weights=weights)[0]
+
+
+DISTRICT_CENTRES = {
+    "430211": (27.83, 113.08),
+    "430203": (27.78, 113.15),
+    "430202": (27.86, 113.17),
+    "430204": (27.90, 113.12),
+    "430212": (27.70, 113.15),
+    "430281": (27.65, 113.50),
+    "430223": (27.00, 113.35),
+    "430224": (26.79, 113.54),
+    "430225": (26.49, 113.77),
+}
+
+
+# ---------------------------------------------------------------- enterprises and users
+
+
+def create_enterprises(rng: random.Random, count: int) -> list[Enterprise]:
+    districts = {d.code: d for d in District.objects.all()}
+    industries = list(data.INDUSTRIES.items())
+    used_names, used_uscc, rows = set(), set(), []
+    # The two enterprise logins get well-known profiles: a hard-metal maker in 栗雨 and a porcelain works in 醴陵.
+    fixed = [
+        ("hardmetal", "430211", "株洲恒锐硬质合金工具股份有限公司"),
+        ("ceramic", "430281", "醴陵华瓷陶瓷实业有限公司"),
+    ]
+    for i in range(count):
+        if i < len(fixed):
+            key, dcode, name = fixed[i]
+            letter, cores, product, _, chain, _ = data.INDUSTRIES[key]
+        else:
+            key, (letter, cores, product, preferred, chain, _) = rng.choices(
+                industries, weights=[v[5] for _, v in industries]
+            )[0]
+            dcode = rng.choice(preferred) if rng.random() < 0.85 else rng.choice(list(data.DISTRICT_INFO))
+            while True:
+                prefix = data.DISTRICT_PREFIX.get(dcode) if rng.random() < 0.5 else None
+                prefix = prefix or rng.choice(["株洲", "株洲", "株洲", "湖南"])
+                form = rng.choice(data.ORG_FORMS)
+                core = rng.choice(cores)
+                if form.startswith("科技") and core.endswith("科技"):
+                    form = "有限公司"
+                name = f"{prefix}{rng.choice(data.BRAND_PAIRS)}{core}{form}"
+                if name not in used_names:
+                    break
+        used_names.add(name)
+        uscc = make_uscc(rng, dcode)
+        while uscc in used_uscc:
+            uscc = make_uscc(rng, dcode)
+        used_uscc.add(uscc)
+        _, parks, roads = data.DISTRICT_INFO[dcode]
+        size = weighted(rng, data.SIZES) if i >= 2 else "medium"
+        tags = sorted({weighted(rng, data.TAGS) for _ in range(rng.randint(0, 3))})
+        if i == 0:
+            tags = ["专精特新“小巨人”", "高新技术企业", "规上企业"]
+        if size in ("large", "medium") and "规上企业" not in tags:
+            tags.append("规上企业")
+        park = parks[0] if i < 2 else rng.choice(parks)
+        rows.append(
+            Enterprise(
+                uscc=uscc,
+                name=name,
+                district=districts[dcode],
+                industry=letter,
+                size=size,
+                tags=tags,
+                contact_name=person_name(rng),
+                contact_phone=mobile(rng),
+                address=f"湖南省株洲市{districts[dcode].name}{rng.choice(roads)}{rng.randint(1, 899)}号（{park}）",
+            )
+        )
+    Enterprise.objects.bulk_create(rows, batch_size=500)
+    return list(Enterprise.objects.filter(uscc__in=used_uscc).select_related("district"))
+
+
+def create_users(rng: random.Random, enterprises_in_order: list[Enterprise]) -> dict:
+    """The listed logins via create_user; enterprise logins for every other enterprise share one password hash."""
+    departments = {d.code: d for d in Department.objects.all()}
+    users: dict[str, User] = {}
+    for username, role, dept, slot, name, _, _ in DEMO_LOGINS:
+        extra = {"is_superuser": True, "is_staff": True} if role == Role.ADMIN else {}
+        users[username] = User.objects.create_user(
+            username=username,
+            password=PASSWORD,
+            email=f"{username}@{EMAIL_DOMAIN}",
+            first_name=name,
+            role=role,
+            department=departments.get(dept) if dept else None,
+            enterprise=enterprises_in_order[slot] if slot is not None else None,
+            phone=mobile(rng),
+            **extra,
+        )
+    for code, dept in departments.items():
+        for username, role in ((f"dept-{code}", Role.DEPT_HANDLER), (f"dept-{code}-lead", Role.DEPT_LEADER)):
+            if username in users:
+                continue
+            users[username] = User.objects.create_user(
+                username=username,
+                password=PASSWORD,
+                email=f"{username}@{EMAIL_DOMAIN}",
+                first_name=person_name(rng),
+                role=role,
+                department=dept,
+                phone=mobile(rng),
+            )
+    # Unlisted extras: one login per remaining enterprise (so every enterprise can rate) and a few more cadres.
+    shared = make_password(PASSWORD)
+    extra = [
+        User(
+            username=f"ent-{i + 1}",
+            password=shared,
+            first_name=ent.contact_name,
+            role=Role.ENTERPRISE,
+            enterprise=ent,
+            phone=ent.contact_phone,
+        )
+        for i, ent in enumerate(enterprises_in_order)
+        if i >= 2
+    ]
+    extra += [
+        User(username=u, password=shared, first_name=person_name(rng), role=Role.CADRE, phone=mobile(rng))
+        for u in EXTRA_CADRES
+    ]
+    User.objects.bulk_create(extra, batch_size=500)
+    for u in User.objects.filter(username__in=[e.username for e in extra]):
+        users[u.username] = u
+    return users
+
+
+# ---------------------------------------------------------------- time helpers
+
+
+def local(t: datetime) -> datetime:
+    return timezone.localtime(t, TZ)
+
+
+def at_clock(d: date, hour: float) -> datetime:
+    minutes = int(hour * 60)
+    return datetime(d.year, d.month, d.day, minutes // 60, minutes % 60, tzinfo=TZ)
+
+
+def snap(rng: random.Random, t: datetime) -> datetime:
+    """Move t into office hours (08:30–18:00 on a working day)."""
+    lt = local(t)
+    if is_workday(lt.date()) and 8.5 <= lt.hour + lt.minute / 60 < 18:
+        return lt
+    d = lt.date()
+    if not (is_workday(d) and lt.hour < 8.5):
+        d, _ = add_workdays(d, 1)
+    return at_clock(d, 8.5 + rng.random() * 1.5)
+
+
+def after_hours(rng, t, lo, hi, office=True) -> datetime:
+    nt = t + timedelta(hours=lo + rng.random() * (hi - lo))
+    return snap(rng, nt) if office else nt
+
+
+def after_workdays(rng, t, days: int) -> datetime:
+    if days <= 0:
+        return after_hours(rng, t, 1, 4)
+    d, _ = add_workdays(local(t).date(), days)
+    return at_clock(d, 9 + rng.random() * 8.5)
+
+
+# ---------------------------------------------------------------- plans
+
+
+@dataclass
+class Plan:
+    enterprise: Enterprise
+    created: datetime
+    domain: str
+    lead: str
+    template: tuple
+    channel: str
+    fate: str = "full"
+    urgent: bool = False
+    returns: list = field(default_factory=list)
+    co: list = field(default_factory=list)
+    extension: str = ""  # "", "approve", "deny", "pending"
+    pause: bool = False
+    late: int = 0  # 0 on time, 1 late (level 1), 2 very late (level 2)
+    supervise: bool = False
+    level3: bool = False
+    fast: bool = False  # minute-level steps, no office hours: for the hand-made recent appeals
+    merge_into: "Plan | None" = None
+    appeal_id: int | None = None
+    stop_after: str = ""
+
+
+FATES = [
+    ("full", 640),
+    ("unrated", 120),
+    ("reject", 30),
+    ("withdraw", 25),
+    ("merge", 20),
+    ("unsat_reopen", 40),
+    ("unsat_close", 20),
+    ("unsat_open", 7),
+    ("unsat_twice", 5),
+    ("stuck_sign", 10),
+    ("stuck_reply", 30),
+    ("stuck_pause", 15),
+    ("pending_ext", 5),
+]
+RECENT_ONLY = {"unsat_open": 25, "stuck_sign": 30, "stuck_reply": 60, "stuck_pause": 60, "pending_ext": 40}
+
+
+class DemoBuilder:
+    def __init__(self, *, appeals: int, enterprises: int, seed: int = 20261127, out=None):
+        self.n_appeals = appeals
+        self.n_enterprises = max(enterprises, 2)
+        self.rng = random.Random(seed)
+        self.out = out or (lambda msg: None)
+        self.stats = {"skipped": 0, "steps": 0}
+        self.skips: dict[str, int] = {}
+
+    # ------------------------------------------------------------ setup
+
+    def setup(self):
+        rng = self.rng
+        enterprises = create_enterprises(rng, self.n_enterprises)
+        by_uscc = {e.uscc: e for e in enterprises}
+        self.enterprises = sorted(enterprises, key=lambda e: e.pk)
+        self.users = create_users(rng, self.enterprises)
+        self.ent_user = {u.enterprise_id: u for u in self.users.values() if u.enterprise_id}
+        self.center = self.users["center"]
+        self.leader = self.users["leader"]
+        self.cadres = [self.users["cadre-1"], *(self.users[u] for u in EXTRA_CADRES)]
+        self.depts = {d.code: d for d in Department.objects.all()}
+        self.district_dept = {code: info[0] for code, info in data.DISTRICT_INFO.items()}
+        assert len(by_uscc) == len(enterprises)
+
+    def handler(self, code: str, leader_ok=True) -> User:
+        if leader_ok and self.rng.random() < 0.15:
+            return self.users[f"dept-{code}-lead"]
+        return self.users[f"dept-{code}"]
+
+    def resolve(self, domain: str, ent: Enterprise) -> str:
+        return self.district_dept[ent.district.code] if domain == "DISTRICT" else domain
+
+    # ------------------------------------------------------------ texts
+
+    def context(self, ent: Enterprise, created: datetime) -> dict:
+        rng = self.rng
+        _, parks, roads = data.DISTRICT_INFO[ent.district.code]
+        park = next((p for p in parks if p in ent.address), rng.choice(parks))
+        key = next((k for k, v in data.INDUSTRIES.items() if any(c in ent.name for c in v[1])), "machinery")
+        product = data.INDUSTRIES[key][2]
+        before = local(created) - timedelta(days=rng.randint(2, 20))
+        short = ent.name
+        for p in ("株洲", "湖南", "醴陵", "攸县", "茶陵", "炎陵"):
+            short = short.removeprefix(p)
+        return {
+            "ent": ent.name,
+            "short": short[:2],
+            "park": park,
+            "road": rng.choice(roads),
+            "product": product,
+            "chain": data.INDUSTRIES[key][4],
+            "district": ent.district.name,
+            "kva": rng.choice([315, 400, 630, 800, 1000, 1250, 1600, 2000, 2500]),
+            "n1": rng.randint(2, 6),
+            "n2": rng.randint(10, 60),
+            "amount": f"{rng.uniform(2, 95):.1f}",
+            "big": rng.choice([120, 200, 260, 350, 500, 680, 800, 1200, 1500, 2300]),
+            "date": f"{before.month}月{before.day}日",
+            "month": f"{before.month}月",
+            "workers": rng.choice([80, 150, 200, 300, 450, 600]),
+            "person": ent.contact_name,
+        }
+
+    def compose(self, ent, template, ctx, channel) -> tuple[str, str]:
+        rng = self.rng
+        _, title_t, body_t, _ = template
+        title = title_t.format_map(ctx)
+        body = body_t.format_map(ctx)
+        third = body.replace("我司", "该企业").replace("我们", "企业").replace("我厂", "该企业工厂")
+        expect = rng.choice(texts.EXPECTATIONS)
+        if channel == "hotline":
+            content = f"来电人{ctx['person']}（{ent.name}）反映：{third}来电人表示{expect}"
+        elif channel == "wechat":
+            first = "。".join(body.split("。")[:2]).strip("。")
+            content = f"{rng.choice(texts.WECHAT_OPENERS)}{ctx['short']}这边，{first}。{rng.choice(texts.WECHAT_CLOSERS)}"
+        elif channel == "breakfast":
+            content = f"在「制造名城」早餐会上，{ent.name}负责人提出：{third}企业希望会后有专人跟进。"
+        elif channel == "chain_office":
+            content = f"（{ctx['chain']}产业链办公室转办）链上企业{ent.name}反映：{third}"
+        elif channel == "cadre":
+            content = (
+                f"联企干部走访{ent.name}时，企业负责人{ctx['person']}反映：{third}请协调中心交办相关部门。"
+            )
+        else:
+            style = rng.random()
+            if style < 0.3:
+                content = (
+                    f"尊敬的领导：\n    我司{ent.name}位于{ctx['park']}，主要从事{ctx['product']}的研发和生产。"
+                    f"{body}\n    恳请协调相关部门予以解决为盼。\n\n{ent.name}\n联系人：{ctx['person']}"
+                )
+            elif style < 0.45:
+                content = f"{body}{rng.choice(texts.ENGLISH_TAILS)}"
+            elif style < 0.75:
+                content = f"诉求描述：{body}\n期望解决方式：{expect}"
+            else:
+                content = f"{body}{expect}"
+        return title[:120], content
+
+    def reply_text(self, template, ctx) -> tuple[str, str]:
+        rng = self.rng
+        r = rng.random()
+        if r < 0.7:
+            return "solved", template[3].format_map(ctx)
+        why = rng.choice(texts.WHY)
+        if r < 0.92:
+            return "explained", rng.choice(texts.REPLY_EXPLAINED).format(why=why)
+        return "unsolvable", rng.choice(texts.REPLY_UNSOLVABLE).format(why=why)
+
+    # ------------------------------------------------------------ planning
+
+    def pick_channel(self) -> str:
+        return weighted(
+            self.rng,
+            [
+                ("app", 35),
+                ("hotline", 25),
+                ("wechat", 15),
+                ("cadre", 12),
+                ("breakfast", 6),
+                ("chain_office", 7),
+            ],
+        )
+
+    def new_plan(self, ent, created, *, domain=None, fate=None, channel=None) -> Plan:
+        rng = self.rng
+        domain = domain or weighted(rng, list(texts.WEIGHTS.items()))
+        lead = self.resolve(domain, ent)
+        template = rng.choice(texts.TEMPLATES[domain])
+        plan = Plan(
+            enterprise=ent,
+            created=created,
+            domain=domain,
+            lead=lead,
+            template=template,
+            channel=channel or self.pick_channel(),
+        )
+        age = (self.end - created).days
+        if fate is None:
+            fate = weighted(rng, [(f, w) for f, w in FATES if age <= RECENT_ONLY.get(f, 10_000)])
+        plan.fate = fate
+        plan.urgent = template[0] == "help" and domain in ("gdgs", "swjt", "rqgs") and rng.random() < 0.2
+        r = rng.random()
+        if fate not in ("reject", "withdraw", "merge") and r < 0.075:
+            confusions = [self.resolve(c, ent) for c in texts.CONFUSIONS.get(domain, ["DISTRICT"])]
+            confusions = [c for c in confusions if c != lead] or ["ybhj"]
+            plan.returns = [rng.choice(confusions) for _ in range(2 if r < 0.015 else 1)]
+        if rng.random() < 0.12 and domain in texts.CO_HANDLERS:
+            co = {self.resolve(c, ent) for c in texts.CO_HANDLERS[domain]} - {lead}
+            plan.co = sorted(co)[: rng.choice([1, 1, 2])]
+        if fate == "pending_ext":
+            plan.extension = "pending"
+        elif rng.random() < 0.06:
+            plan.extension = "approve" if rng.random() < 0.8 else "deny"
+        plan.pause = rng.random() < 0.05 or fate == "stuck_pause"
+        lr = rng.random()
+        plan.late = 2 if lr < 0.03 else 1 if lr < 0.13 else 0
+        plan.supervise = plan.late > 0 and rng.random() < 0.4
+        plan.level3 = plan.late == 2 and rng.random() < 0.25
+        return plan
+
+    def random_created(self, max_age_days=365) -> datetime:
+        rng = self.rng
+        u = rng.random()
+        x = (-1 + math.sqrt(1 + 8 * u)) / 2  # density rising from 0.5 (a year ago) to 1.5 (now)
+        t = self.end - timedelta(days=max_age_days * (1 - x))
+        if rng.random() < 0.85:  # most appeals arrive in office hours; the app and WeChat also at night
+            lt = local(t)
+            t = at_clock(lt.date(), 8 + rng.random() * 10)
+        return min(t, self.end - timedelta(minutes=30))
+
+    def build_plans(self) -> list[Plan]:
+        rng = self.rng
+        plans: list[Plan] = []
+        ent1 = self.enterprises[0]
+        # ent-1: every state, recent ones laid out backwards from now in minutes so they exist whatever the clock.
+        h = timedelta(hours=1)
+        ent1_specs = [
+            ("full", self.end - timedelta(days=300), "gdgs"),
+            ("full", self.end - timedelta(days=200), "tax"),
+            ("unrated", self.end - timedelta(days=150), "zrzyj"),
+            ("unsat_reopen", self.end - timedelta(days=120), "DISTRICT"),
+            ("full", self.end - timedelta(days=60), "rsj"),
+            ("reject", self.end - timedelta(days=40), "scjgj"),
+            ("withdraw", self.end - timedelta(days=25), "spj"),
+            ("stuck_reply", self.end - 40 * h, "gdgs"),
+            ("merge", self.end - 30 * h, "gdgs"),
+            ("stuck_pause", self.end - 26 * h, "sthjj"),
+            ("unsat_open", self.end - 20 * h, "swjt"),
+            ("unrated", self.end - 12 * h, "kjj"),
+            ("stuck_reply", self.end - 8 * h, "zjj"),
+            ("stuck_sign", self.end - 4 * h, "gdgs"),
+            ("stuck_submit", self.end - 1 * h, "rqgs"),
+        ]
+        for fate, created, domain in ent1_specs:
+            p = self.new_plan(ent1, created, domain=domain, fate=fate, channel="app")
+            p.returns, p.extension, p.late, p.supervise, p.level3 = [], "", 0, False, False
+            p.pause = fate == "stuck_pause"
+            p.fast = created > self.end - 3 * 24 * h
+            if fate == "merge":
+                p.merge_into = plans[-1]
+                p.template = plans[-1].template
+            plans.append(p)
+        # dept-gdgs: a full inbox of open appeals dispatched over the last three weeks.
+        n_gdgs = min(25, max(6, self.n_appeals // 10))
+        gdgs_fates = [
+            "stuck_sign",
+            "stuck_reply",
+            "stuck_reply",
+            "stuck_pause",
+            "full",
+            "stuck_reply",
+            "unrated",
+            "stuck_sign",
+            "pending_ext",
+        ]
+        others = self.enterprises[1:] or self.enterprises
+        for i in range(n_gdgs):
+            days = 0.3 + i * 15 / n_gdgs
+            created = snap(rng, self.end - timedelta(days=days))
+            if created >= self.end:
+                created = self.end - timedelta(hours=2 + i)
+            p = self.new_plan(
+                rng.choice(others), created, domain="gdgs", fate=gdgs_fates[i % len(gdgs_fates)]
+            )
+            p.returns = []
+            plans.append(p)
+        # Everything else: random enterprises, domains and fates over the year.
+        while len(plans) < self.n_appeals:
+            ent = rng.choice(self.enterprises)
+            plans.append(self.new_plan(ent, self.random_created()))
+        plans.sort(key=lambda p: p.created)
+        # Duplicates are merged into an earlier appeal of the same department.
+        recent_by_lead: dict[str, list[Plan]] = {}
+        for p in plans:
+            if p.fate == "merge" and p.merge_into is None:
+                candidates = [q for q in recent_by_lead.get(p.lead, []) if (p.created - q.created).days < 30]
+                if candidates:
+                    target = rng.choice(candidates)
+                    p.merge_into, p.enterprise, p.template = target, target.enterprise, target.template
+                else:
+                    p.fate = "full"
+            if p.fate not in ("reject", "withdraw", "merge", "stuck_submit"):
+                recent_by_lead.setdefault(p.lead, []).append(p)
+        return plans
+
+    # ------------------------------------------------------------ replay
+
+    def act(self, name, fn, **kwargs):
+        try:
+            result = fn(**kwargs)
+        except DomainError as exc:
+            self.stats["skipped"] += 1
+            key = f"{name}: {exc.message[:60]}"
+            self.skips[key] = self.skips.get(key, 0) + 1
+            return None
+        self.stats["steps"] += 1
+        return result
+
+    def status(self, plan) -> str:
+        return Appeal.objects.filter(pk=plan.appeal_id).values_list("status", flat=True).get()
+
+    def life(self, plan: Plan):
+        """One appeal's story. Runs inside time_machine.travel(now); yields when its next step is due."""
+        rng = self.rng
+        ent = plan.enterprise
+        ent_user = self.ent_user[ent.pk]
+
+        def step(t, lo, hi):
+            # Minute-level for the hand-made recent appeals, office hours for everything else.
+            if plan.fast:
+                return t + timedelta(minutes=lo * 60 + rng.random() * max(hi - lo, 0) * 60)
+            return after_hours(rng, t, lo, hi)
+
+        t = plan.created
+        ctx = self.context(ent, t)
+        title, content = self.compose(ent, plan.template, ctx, plan.channel)
+        if plan.merge_into is not None:
+            title, content = f"再次反映：{title}"[:120], f"（企业重复反映）{content}"
+        if plan.channel == "app":
+            by, uscc = ent_user, None
+        elif plan.channel == "cadre":
+            by, uscc = rng.choice(self.cadres), ent.uscc
+        else:
+            by, uscc = self.center, ent.uscc
+        lat, lon = DISTRICT_CENTRES[ent.district.code]
+        appeal = self.act(
+            "submit",
+            svc.appeal_submit,
+            by=by,
+            title=title,
+            content=content,
+            category=plan.template[0],
+            contact_name=ent.contact_name,
+            contact_phone=ent.contact_phone,
+            enterprise_uscc=uscc,
+            channel=plan.channel,
+            urgency="urgent" if plan.urgent else "normal",
+            location=f"{ctx['park']}{ctx['road']}",
+            lat=round(lat + rng.uniform(-0.03, 0.03), 5),
+            lon=round(lon + rng.uniform(-0.03, 0.03), 5),
+            now=t,
+        )
+        if appeal is None:
+            return
+        plan.appeal_id = aid = appeal.pk
+        self.created_count += 1
+        if plan.fate == "stuck_submit":
+            return
+        if plan.fate == "withdraw":
+            t = yield step(t, 0.5, 20)
+            self.act(
+                "withdraw",
+                svc.appeal_withdraw,
+                appeal_id=aid,
+                by=ent_user,
+                reason=rng.choice(texts.WITHDRAW_REASONS),
+            )
+            return
+        t = yield (
+            t + timedelta(minutes=rng.randint(10, 40)) if plan.urgent and not plan.fast else step(t, 0.3, 3)
+        )
+        if plan.fate == "reject":
+            self.act(
+                "reject",
+                svc.appeal_reject,
+                appeal_id=aid,
+                by=self.center,
+                reason=rng.choice(texts.REJECT_REASONS),
+            )
+            return
+        if plan.fate == "merge":
+            target = plan.merge_into
+            if target.appeal_id and self.status(target) not in (
+                Status.MERGED,
+                Status.WITHDRAWN,
+                Status.REJECTED,
+            ):
+                self.act("merge", svc.appeal_merge, appeal_id=aid, by=self.center, into=target.appeal_id)
+            else:
+                self.act(
+                    "reject",
+                    svc.appeal_reject,
+                    appeal_id=aid,
+                    by=self.center,
+                    reason="重复诉求，原诉求已办理。",
+                )
+            return
+        for wrong in plan.returns:
+            if not self.act("dispatch", svc.appeal_dispatch, appeal_id=aid, by=self.center, department=wrong):
+                return
+            t = yield step(t, 1, 10)
+            reason = rng.choice(texts.RETURN_REASONS).format(dept=self.depts[plan.lead].name)
+            if not self.act(
+                "return", svc.appeal_return, appeal_id=aid, by=self.handler(wrong), reason=reason
+            ):
+                return
+            t = yield step(t, 0.5, 4)
+        if not self.act(
+            "dispatch",
+            svc.appeal_dispatch,
+            appeal_id=aid,
+            by=self.center,
+            department=plan.lead,
+            co_departments=plan.co,
+            note="请按时限办理并答复企业。" if rng.random() < 0.3 else "",
+        ):
+            return
+        dispatched = t
+        yield from self.handle(plan, dispatched)
+
+    def handle(self, plan: Plan, dispatched: datetime, *, reopened: bool = False):
+        rng = self.rng
+        aid = plan.appeal_id
+        lead = plan.lead
+
+        def step(t, lo, hi):
+            if plan.fast:
+                return t + timedelta(minutes=lo * 60 + rng.random() * max(hi - lo, 0) * 60)
+            return after_hours(rng, t, lo, hi)
+
+        if plan.fate == "stuck_sign" and not reopened:
+            return
+        t = yield (
+            dispatched + timedelta(minutes=rng.randint(15, 90))
+            if plan.urgent and not plan.fast
+            else step(dispatched, 0.2, 6)
+        )
+        if not self.act("sign", svc.appeal_sign, appeal_id=aid, by=self.handler(lead)):
+            return
+        for code in plan.co:
+            t = yield step(t, 1, 16)
+            self.act(
+                "opinion",
+                svc.appeal_opinion,
+                appeal_id=aid,
+                by=self.handler(code, leader_ok=False),
+                content=f"{self.depts[code].name}意见：已了解情况，将配合主办单位办理，涉及本单位的事项已安排专人跟进。",
+            )
+        if plan.pause and not reopened:
+            t = yield step(t, 1, 12)
+            if not self.act(
+                "pause",
+                svc.appeal_pause,
+                appeal_id=aid,
+                by=self.handler(lead),
+                reason=rng.choice(texts.PAUSE_REASONS),
+            ):
+                return
+            if plan.fate == "stuck_pause":
+                return
+            t = yield (step(t, 2, 6) if plan.fast else after_workdays(rng, t, rng.randint(1, 4)))
+            if not self.act(
+                "resume", svc.appeal_resume, appeal_id=aid, by=self.handler(lead), note="企业已补充材料"
+            ):
+                return
+        if plan.fate == "stuck_reply" and not reopened:
+            return
+        extra = 0
+        if plan.extension and not reopened:
+            t = yield step(t, 2, 20)
+            days = rng.randint(3, 10)
+            if self.act(
+                "extend",
+                svc.appeal_extend,
+                appeal_id=aid,
+                by=self.handler(lead),
+                working_days=days,
+                reason=rng.choice(texts.EXTENSION_REASONS),
+            ):
+                if plan.extension == "pending":
+                    return
+                t = yield step(t, 0.5, 8)
+                approve = plan.extension == "approve"
+                self.act(
+                    "approve_extension",
+                    svc.appeal_approve_extension,
+                    appeal_id=aid,
+                    by=self.center,
+                    approve=approve,
+                    note="同意延期" if approve else "理由不充分，请按原时限办理",
+                )
+                extra = days if approve else 0
+        limit = limits_for(plan.template[0]).reply_workdays + extra
+        late = 0 if reopened else plan.late
+        if plan.fast:
+            reply_at = step(t, 1, 5)
+        elif late == 0:
+            reply_at = max(after_workdays(rng, dispatched, rng.randint(1, max(1, limit - 1))), step(t, 1, 6))
+        elif late == 1:
+            reply_at = after_workdays(rng, dispatched, limit + rng.randint(1, 4))
+        else:
+            reply_at = after_workdays(rng, dispatched, limit + rng.randint(7, 14))
+        if plan.supervise and late:
+            t = yield after_workdays(rng, dispatched, limit + 1)
+            self.act(
+                "supervise",
+                svc.appeal_supervise,
+                appeal_id=aid,
+                by=rng.choice([self.center, self.center, self.users["leader"]]),
+                note=rng.choice(texts.SUPERVISE_NOTES),
+                due_days=rng.choice([None, 3, 5]),
+            )
+        if plan.level3 and late == 2:
+            t = yield after_workdays(rng, dispatched, limit + 6)
+            self.act(
+                "escalate",
+                svc.appeal_escalate,
+                appeal_id=aid,
+                by=self.center,
+                level=3,
+                reason="长期未解决，企业反映强烈，提请市领导督办",
+            )
+        t = yield max(reply_at, step(t, 0.5, 3))
+        result, content = self.reply_text(plan.template, self.context(plan.enterprise, t))
+        cost = None
+        if result == "solved" and rng.random() < 0.3:
+            cost = rng.choice([2000, 5000, 12000, 30000, 80000, 150000, 420000]) + rng.randint(0, 999)
+        if not self.act(
+            "reply",
+            svc.appeal_reply,
+            appeal_id=aid,
+            by=self.handler(lead),
+            result=result,
+            content=content,
+            cost_saved_yuan=cost,
+        ):
+            return
+        yield from self.rate(plan, t, reopened)
+
+    def rate(self, plan: Plan, t: datetime, reopened: bool):
+        rng = self.rng
+        aid = plan.appeal_id
+        ent_user = self.ent_user[plan.enterprise.pk]
+        fate = plan.fate
+        if fate == "unrated":
+            return  # the sweep closes it once the rating window has passed
+        t = yield (
+            t + timedelta(minutes=rng.randint(20, 120))
+            if plan.fast
+            else after_workdays(rng, t, rng.randint(0, 2))
+        )
+        unsatisfied = fate.startswith("unsat") and (not reopened or fate == "unsat_twice" and reopened == 1)
+        if unsatisfied:
+            if not self.act(
+                "rate",
+                svc.appeal_rate,
+                appeal_id=aid,
+                by=ent_user,
+                rating="unsatisfied",
+                resolved=False,
+                comment=rng.choice(texts.UNSATISFIED_COMMENTS),
+            ):
+                return
+            if fate == "unsat_open" and not reopened:
+                return
+            t = yield (t + timedelta(hours=2) if plan.fast else after_hours(rng, t, 1, 12))
+            if fate == "unsat_close":
+                self.act(
+                    "close",
+                    svc.appeal_close,
+                    appeal_id=aid,
+                    by=self.center,
+                    reason="经协调中心复核，部门已依法依规答复，企业诉求超出政策范围，予以办结。",
+                )
+                return
+            if fate == "unsat_twice" and reopened:
+                # Level 2 was raised automatically on the second "unsatisfied"; the team takes it over.
+                t = yield after_hours(rng, t, 2, 24)
+                if not self.act(
+                    "dispatch",
+                    svc.appeal_dispatch,
+                    appeal_id=aid,
+                    by=self.users["team"],
+                    department=plan.lead,
+                    note="专班督办：请主要负责人牵头办理。",
+                ):
+                    return
+                yield from self.handle(plan, t, reopened=2)
+                return
+            if not self.act(
+                "reopen",
+                svc.appeal_reopen,
+                appeal_id=aid,
+                by=self.center,
+                reason="企业不满意，经复核问题确未解决，请重新办理。",
+            ):
+                return
+            yield from self.handle(plan, t, reopened=(reopened or 0) + 1)
+            return
+        rating = weighted(rng, [("satisfied", 78), ("basic", 22)])
+        self.act(
+            "rate",
+            svc.appeal_rate,
+            appeal_id=aid,
+            by=ent_user,
+            rating=rating,
+            resolved=rating == "satisfied" or rng.random() < 0.5,
+            comment=rng.choice(texts.SATISFIED_COMMENTS),
+        )
+
+    def sweeper(self, start: datetime):
+        d = local(start).date()
+        while True:
+            for hour in (9.1, 15.1):
+                t = at_clock(d, hour)
+                if t < start:
+                    continue
+                yield t
+                svc.sweep_all(t)
+            d += timedelta(days=1)
+
+    def replay(self, plans: list[Plan]):
+        counter = itertools.count()
+        heap = []
+        for p in plans:
+            heap.append((p.created, next(counter), self.life(p)))
+        sweeps = self.sweeper(plans[0].created if plans else self.end)
+        first = next(sweeps)
+        heap.append((first, next(counter), sweeps))
+        heapq.heapify(heap)
+        self.created_count = 0
+        reported = 0
+        started = time.perf_counter()
+        batch = 0
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            while heap:
+                t, _, gen = heapq.heappop(heap)
+                if t >= self.end:
+                    continue  # steps after "now" do not happen: that leaves recent appeals open
+                with time_machine.travel(t, tick=False):
+                    try:
+                        nxt = (
+                            next(gen)
+                            if inspect.getgeneratorstate(gen) == inspect.GEN_CREATED
+                            else gen.send(t)
+                        )
+                    except StopIteration:
+                        nxt = None
+                if nxt is not None:
+                    # Time only moves forward, even when a story asks for a moment already past.
+                    heapq.heappush(heap, (max(nxt, t + timedelta(minutes=1)), next(counter), gen))
+                batch += 1
+                if batch >= 400:
+                    atomic.__exit__(None, None, None)
+                    atomic = transaction.atomic()
+                    atomic.__enter__()
+                    batch = 0
+                if self.created_count - reported >= 500:
+                    reported = self.created_count - self.created_count % 500
+                    self.out(f"  {reported} 件诉求 / appeals replayed ({time.perf_counter() - started:.0f}s)")
+        except BaseException as exc:
+            atomic.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        else:
+            atomic.__exit__(None, None, None)
+
+    # ------------------------------------------------------------ finish
+
+    def tidy(self, now: datetime):
+        """Historic mail and SMS count as delivered; users have read all but their recent notifications."""
+        Outbox.objects.filter(state=Outbox.State.PENDING).update(
+            state=Outbox.State.SENT, sent_at=F("next_attempt_at"), attempts=1
+        )
+        keep_unread = {"gdgs", "zrzyj", "zjj", "tax", "ybhj"}
+        Notification.objects.filter(read_at__isnull=True, created_at__lt=now - timedelta(days=3)).exclude(
+            user__department__code__in=keep_unread, created_at__gte=now - timedelta(days=14)
+        ).update(read_at=F("created_at") + timedelta(hours=3))
+
+    def run(self) -> dict:
+        started = time.perf_counter()
+        self.end = timezone.now() - timedelta(minutes=1)
+        with transaction.atomic():
+            self.setup()
+        self.out(
+            f"  {len(self.enterprises)} 家企业 / enterprises, {len(self.users)} 个用户 / users "
+            f"({time.perf_counter() - started:.0f}s)"
+        )
+        plans = self.build_plans()
+        self.replay(plans)
+        swept = svc.sweep_all()
+        self.tidy(timezone.now())
+        counts = dict(
+            sorted(
+                ((s, Appeal.objects.filter(status=s).count()) for s in Status.values),
+                key=lambda kv: -kv[1],
+            )
+        )
+        return {"seconds": time.perf_counter() - started, "counts": counts, "swept": swept, **self.stats}
+
+
+def load(*, appeals: int = 3000, enterprises: int = 300, seed: int = 20261127, out=None) -> dict | None:
+    """Create the demo data set unless it exists; returns a summary, or None when it was already there."""
+    if User.objects.filter(username__in=["admin", "center", "ent-1"]).exists():
+        return None
+    return DemoBuilder(appeals=appeals, enterprises=enterprises, seed=seed, out=out).run()
