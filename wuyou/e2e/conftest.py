@@ -34,27 +34,41 @@ def chromium_path() -> str:
     return os.environ.get("WUYOU_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture(scope="module")
-def browser(django_db_setup, live_server):
-    # The test database and the live server come first: once Playwright runs, its asyncio loop sits on this
-    # thread and Django's async-safety guard would refuse the session-level database work.
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
     path = chromium_path()
     if not Path(path).exists():
         if os.environ.get("WUYOU_REQUIRE_BROWSER") == "1":
             pytest.fail("Chromium not found but WUYOU_REQUIRE_BROWSER=1")
-        pytest.skip(
-            "Chromium not installed: browser tests skipped (apt-get install chromium fonts-wqy-microhei)"
-        )
+        pytest.skip("Chromium not installed: browser tests skipped (apt-get install chromium fonts-wqy-microhei)")
+    return path
+
+
+@pytest.fixture
+def browser(chromium_executable, live_server, monkeypatch):
+    """A headless Chromium for one test.
+
+    Per test, not per session, on purpose: while Playwright's sync API is alive it keeps an asyncio loop
+    running on the main thread, and asgiref then hands Django a *different* set of connection objects. The
+    transactional-test machinery (flush, and the ``serialized_rollback`` reload of migration data, which is
+    stored on the original connection object) must therefore run with Playwright stopped: that is the case
+    when the browser starts after the database fixtures and stops before their teardown. Launching costs ~1 s.
+    """
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    # While Playwright's sync API is alive it keeps an asyncio loop registered on the main thread; the tests'
-    # own ORM calls (setup, assertions, transactional flush) are still plain synchronous code, so the guard is a
-    # false alarm here. Module scope keeps the override away from every other test module.
-    with pytest.MonkeyPatch.context() as mp, sync_playwright() as pw:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        b = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    # The test body's ORM calls (setup through services, assertions) are ordinary synchronous code that merely
+    # runs beside Playwright's loop; Django's async-safety guard is a false alarm here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+            # Connections opened during the test belong to the loop's context: close them now, or PostgreSQL
+            # refuses to drop the test database at the end of the session.
+            connections.close_all()
 
 
 @pytest.fixture

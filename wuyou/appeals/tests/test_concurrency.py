@@ -45,9 +45,9 @@ def test_sign_and_return_race_has_one_winner():
         a = submit(p)
         s.appeal_dispatch(appeal_id=a.pk, by=p.center, department="gdgs")
         results = race(
-            lambda: s.appeal_sign(appeal_id=a.pk, by=p.handler),
-            lambda: s.appeal_return(appeal_id=a.pk, by=p.leader, reason="非本单位职责"),
-            lambda: s.appeal_sign(appeal_id=a.pk, by=p.leader),
+            lambda pk=a.pk: s.appeal_sign(appeal_id=pk, by=p.handler),
+            lambda pk=a.pk: s.appeal_return(appeal_id=pk, by=p.leader, reason="非本单位职责"),
+            lambda pk=a.pk: s.appeal_sign(appeal_id=pk, by=p.leader),
         )
         kinds = [r[0] for r in results]
         assert "error" not in kinds, results

@@ -1,0 +1,58 @@
+"""The benchmark database: created when missing, dropped and recreated on --fresh or a different data size.
+
+Runs before Django is set up, with psycopg alone, connecting to the server's `postgres` database.
+"""
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/wuyou_bench"
+META_TABLE = "bench_meta"
+
+
+def _dbname(url: str) -> str:
+    name = conninfo_to_dict(url).get("dbname")
+    if not name:
+        raise SystemExit(f"BENCH_DATABASE_URL has no database name: {url}")
+    return name
+
+
+def _admin(url: str):
+    return psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True)
+
+
+def stored_size(url: str) -> int | None:
+    """The appeal count recorded by the last completed generation, or None (no database / no marker)."""
+    try:
+        conn = psycopg.connect(url, connect_timeout=5)
+    except psycopg.OperationalError:
+        return None
+    with conn:
+        row = conn.execute("SELECT to_regclass(%s)", [META_TABLE]).fetchone()
+        if row[0] is None:
+            return None
+        row = conn.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'appeals'").fetchone()
+        return int(row[0]) if row else None
+
+
+def ensure_database(url: str, *, appeals: int, fresh: bool) -> str:
+    """Return what happened: 'created', 'recreated (…)' or 'kept'."""
+    name = _dbname(url)
+    with _admin(url) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists:
+            size = stored_size(url)
+            if fresh:
+                reason = "--fresh"
+            elif size is None:
+                reason = "no completed data set"
+            elif size != appeals:
+                reason = f"data size {size:,} ≠ {appeals:,}"
+            else:
+                return "kept"
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            return f"recreated ({reason})"
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return "created"
