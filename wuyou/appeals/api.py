@@ -136,6 +136,8 @@ def detail_dict(a: Appeal) -> dict:
 
 
 def load_detail(request, appeal_id: int) -> dict:
+    if not 0 < appeal_id <= services.MAX_ID:
+        raise NotFound("诉求不存在或无权查看", code="not_found")
     qs = (
         visible_appeals(request.user)
         .select_related("enterprise", "department")
@@ -200,7 +202,7 @@ class ActionIn(Schema):
     due_days: int | None = Field(None, ge=1, le=60)
     working_days: int | None = Field(None, ge=1, le=10)
     approve: bool | None = None
-    into: int | None = None
+    into: int | None = Field(None, ge=1, le=2**63 - 1)
 
 
 ACTION_BODY_SCHEMA = {

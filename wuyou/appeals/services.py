@@ -58,7 +58,12 @@ def _choice(value, choices, label: str, field: str) -> str:
     return value
 
 
+MAX_ID = 2**63 - 1
+
+
 def _lock(appeal_id: int, by) -> Appeal:
+    if not isinstance(appeal_id, int) or not 0 < appeal_id <= MAX_ID:
+        raise NotFound("诉求不存在或无权查看", code="not_found")
     appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
     if appeal is None or not visible_appeals(by).filter(pk=appeal_id).exists():
         raise NotFound("诉求不存在或无权查看", code="not_found")
@@ -628,6 +633,8 @@ def appeal_merge(*, appeal_id: int, by, into: int) -> Appeal:
         raise InvalidInput("合并目标必须是诉求编号(id)", code="invalid_target") from None
     if into == appeal_id:
         raise InvalidInput("不能合并到自身", code="invalid_target")
+    if not 0 < into <= MAX_ID:
+        raise InvalidInput("合并目标诉求不存在", code="invalid_target")
     # Lock both rows in id order so two merges in opposite directions cannot deadlock.
     for pk in sorted([appeal_id, into]):
         Appeal.objects.select_for_update().filter(pk=pk).first()

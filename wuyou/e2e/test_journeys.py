@@ -22,16 +22,6 @@ pytestmark = [
 
 @pytest.fixture
 def personas():
-    from django.db import connection
-    from wuyou.orgs.models import District
-
-    print(
-        "DBG",
-        Department.objects.count(),
-        District.objects.count(),
-        hasattr(connection, "_test_serialized_contents"),
-        connection.settings_dict["NAME"],
-    )
     assert Department.objects.filter(code="gdgs").exists(), "migration data missing: department gdgs"
     return build_personas()
 
@@ -150,3 +140,22 @@ def test_competitor_gets_404_for_another_enterprises_appeal(personas, page, live
     ent = page("ent", phone=True)
     assert ent.goto(f"{live_server.url}/appeals/{appeal.pk}/").status == 200
     assert status(ent) == "待交办"
+
+
+def test_pages_are_styled_and_fit_a_phone(personas, page, live_server):
+    """The phone checks above mean something only if wuyou.css is served: check that on its own."""
+    ent = page("ent", phone=True)
+    css = ent.request.get(f"{live_server.url}/static/wuyou/wuyou.css")
+    assert css.status == 200, (
+        "/static/wuyou/wuyou.css is not served: wuyou/static/ is in no app and not in STATICFILES_DIRS, "
+        "so every page renders unstyled"
+    )
+    for path in ["/appeals/new/", "/appeals/mine/"]:
+        ent.goto(f"{live_server.url}{path}")
+        rules = ent.evaluate(
+            "[...document.styleSheets].reduce((n, s) => { try { return n + s.cssRules.length } catch (e) "
+            "{ return n } }, 0)"
+        )
+        assert rules > 0, f"{path}: no CSS rules applied"
+        width = ent.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390 + 1, f"{path} overflows a 390px phone: scrollWidth={width}"

@@ -30,7 +30,7 @@ from wuyou.appeals.models import Appeal, Notification, Outbox, Status
 from wuyou.core.errors import DomainError
 from wuyou.orgs.models import Department, District, Enterprise, Role, User
 from wuyou.orgs.validators import clean_phone
-from wuyou.workdays.calendar import add_workdays, is_workday
+from wuyou.workdays.calendar import add_workdays, is_workday, workday_deadline
 
 from . import data, texts
 
@@ -270,14 +270,19 @@ def create_enterprises(rng: random.Random, count: int) -> list[Enterprise]:
 
 
 def create_users(rng: random.Random, enterprises_in_order: list[Enterprise]) -> dict:
-    """The listed logins via create_user; enterprise logins for every other enterprise share one password hash."""
+    """The listed logins via create_user, plus a login for every other enterprise and a few more cadres.
+
+    Argon2 is deliberately slow (~0.1–0.3 s a hash) and there are about a hundred logins, so the password is
+    hashed once and that hash is given to every demo login; all share the public password anyway.
+    """
     departments = {d.code: d for d in Department.objects.all()}
     users: dict[str, User] = {}
+    shared = make_password(PASSWORD)
     for username, role, dept, slot, name, _, _ in DEMO_LOGINS:
         extra = {"is_superuser": True, "is_staff": True} if role == Role.ADMIN else {}
         users[username] = User.objects.create_user(
             username=username,
-            password=PASSWORD,
+            password=None,
             email=f"{username}@{EMAIL_DOMAIN}",
             first_name=name,
             role=role,
@@ -292,15 +297,15 @@ def create_users(rng: random.Random, enterprises_in_order: list[Enterprise]) -> 
                 continue
             users[username] = User.objects.create_user(
                 username=username,
-                password=PASSWORD,
+                password=None,
                 email=f"{username}@{EMAIL_DOMAIN}",
                 first_name=person_name(rng),
                 role=role,
                 department=dept,
                 phone=mobile(rng),
             )
+    User.objects.filter(pk__in=[u.pk for u in users.values()]).update(password=shared)
     # Unlisted extras: one login per remaining enterprise (so every enterprise can rate) and a few more cadres.
-    shared = make_password(PASSWORD)
     extra = [
         User(
             username=f"ent-{i + 1}",
@@ -542,6 +547,10 @@ class DemoBuilder:
         age = (self.end - created).days
         if fate is None:
             fate = weighted(rng, [(f, w) for f, w in FATES if age <= RECENT_ONLY.get(f, 10_000)])
+            if age < 2 and rng.random() < 0.2:
+                fate = "stuck_submit"  # the center is still clarifying it with the enterprise
+            elif age < 20 and rng.random() < 0.04:
+                fate = "unsat_open"
         plan.fate = fate
         plan.urgent = template[0] == "help" and domain in ("gdgs", "swjt", "rqgs") and rng.random() < 0.2
         r = rng.random()
@@ -560,7 +569,7 @@ class DemoBuilder:
         lr = rng.random()
         plan.late = 2 if lr < 0.03 else 1 if lr < 0.13 else 0
         plan.supervise = plan.late > 0 and rng.random() < 0.4
-        plan.level3 = plan.late == 2 and rng.random() < 0.25
+        plan.level3 = plan.late == 2 and rng.random() < 0.1
         return plan
 
     def random_created(self, max_age_days=365) -> datetime:
@@ -572,6 +581,25 @@ class DemoBuilder:
             lt = local(t)
             t = at_clock(lt.date(), 8 + rng.random() * 10)
         return min(t, self.end - timedelta(minutes=30))
+
+    def due_soon_start(self, category: str, skip: int = 0) -> datetime | None:
+        """A submission time whose dispatch (an hour later) puts now between the warning and the reply due.
+
+        None when the weekend makes it impossible for this category (the warning comes at 80 % of the window).
+        """
+        days = limits_for(category).reply_workdays
+        found = 0
+        t = self.end - timedelta(hours=3)
+        for _ in range(400):
+            start = t + timedelta(hours=1)
+            due, _ = workday_deadline(start, days)
+            warn = start + (due - start) * 0.8
+            if warn <= self.end < due:
+                if found == skip:
+                    return t
+                found += 1
+            t -= timedelta(hours=3)
+        return None
 
     def build_plans(self) -> list[Plan]:
         rng = self.rng
@@ -629,9 +657,19 @@ class DemoBuilder:
             )
             p.returns = []
             plans.append(p)
+        # …and a few in the "due soon" window (warning time passed, reply time not yet).
+        for i in range(max(2, n_gdgs // 6)):
+            p = self.new_plan(rng.choice(others), self.end, domain="gdgs", fate="stuck_reply")
+            p.returns, p.extension, p.pause, p.fast, p.urgent = [], "", False, True, False
+            for template in [p.template, *texts.TEMPLATES["gdgs"]]:
+                created = self.due_soon_start(template[0], skip=i)
+                if created is not None:
+                    p.created, p.template = created, template
+                    plans.append(p)
+                    break
         # Everything else: random enterprises, domains and fates over the year.
         while len(plans) < self.n_appeals:
-            ent = rng.choice(self.enterprises)
+            ent = rng.choice(others)  # ent-1 keeps its hand-made list of about fifteen
             plans.append(self.new_plan(ent, self.random_created()))
         plans.sort(key=lambda p: p.created)
         # Duplicates are merged into an earlier appeal of the same department.
@@ -673,7 +711,7 @@ class DemoBuilder:
         def step(t, lo, hi):
             # Minute-level for the hand-made recent appeals, office hours for everything else.
             if plan.fast:
-                return t + timedelta(minutes=lo * 60 + rng.random() * max(hi - lo, 0) * 60)
+                return t + timedelta(minutes=(lo + rng.random() * max(hi - lo, 0)) * 15)
             return after_hours(rng, t, lo, hi)
 
         t = plan.created
@@ -780,7 +818,7 @@ class DemoBuilder:
 
         def step(t, lo, hi):
             if plan.fast:
-                return t + timedelta(minutes=lo * 60 + rng.random() * max(hi - lo, 0) * 60)
+                return t + timedelta(minutes=(lo + rng.random() * max(hi - lo, 0)) * 15)
             return after_hours(rng, t, lo, hi)
 
         if plan.fate == "stuck_sign" and not reopened:
@@ -937,6 +975,7 @@ class DemoBuilder:
                     appeal_id=aid,
                     by=self.users["team"],
                     department=plan.lead,
+                    co_departments=plan.co,
                     note="专班督办：请主要负责人牵头办理。",
                 ):
                     return
@@ -1052,7 +1091,8 @@ class DemoBuilder:
                 key=lambda kv: -kv[1],
             )
         )
-        return {"seconds": time.perf_counter() - started, "counts": counts, "swept": swept, **self.stats}
+        return {"seconds": time.perf_counter() - started, "counts": counts, "swept": swept, "skips": self.skips,
+                **self.stats}
 
 
 def load(*, appeals: int = 3000, enterprises: int = 300, seed: int = 20261127, out=None) -> dict | None:
