@@ -188,5 +188,7 @@ LOGGING = {
     "loggers": {"django.request": {"level": "ERROR"}},
 }
 
+# Periodic tasks the worker runs each round: dotted paths to callables taking `now` and returning a dict of counts.
+WORKER_TASKS = ["wuyou.appeals.services.sweep_all"]
 WORKER_INTERVAL_SECONDS = float(os.environ.get("WORKER_INTERVAL_SECONDS", "30"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))

@@ -17,6 +17,7 @@ from wuyou.orgs.models import Department, Role
 from wuyou.orgs.validators import mask_phone
 
 from . import selectors, services
+from .extensions import render_detail_panels, render_intake_panels
 from .forms import AppealForm
 from .models import (
     Action,
@@ -91,7 +92,7 @@ def appeal_new(request):
         else:
             messages.success(request, f"诉求已提交，编号 {appeal.number}。我们会尽快交办并通知您。")
             return redirect("appeal_detail", appeal.pk)
-    return render(request, "appeals/new.html", {"form": form, "staff": staff})
+    return render(request, "appeals/new.html", {"form": form, "staff": staff, "panels": render_intake_panels(request)})
 
 
 @roles_required(Role.ENTERPRISE, Role.CADRE)
@@ -142,6 +143,7 @@ def appeal_detail(request, pk):
         "phone": appeal.contact_phone if request.user.role != Role.TEAM else mask_phone(appeal.contact_phone),
     }
     ctx.update(action_context(appeal, request.user))
+    ctx["panels"] = render_detail_panels(request, appeal)
     return render(request, "appeals/detail.html", ctx)
 
 

@@ -4,10 +4,11 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from wuyou.appeals.outbox import deliver_due
-from wuyou.appeals.services import sweep_all
 
 log = logging.getLogger("wuyou.worker")
 
@@ -29,11 +30,15 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
+        tasks = [import_string(path) for path in settings.WORKER_TASKS]
         while True:
-            close_old_connections()
+            if not connection.in_atomic_block:  # inside a test's transaction there is nothing to recycle
+                close_old_connections()
             started = time.monotonic()
             try:
-                swept = sweep_all()
+                swept = {}
+                for task in tasks:
+                    swept.update(task(timezone.now()))
                 delivered = deliver_due()
             except Exception:
                 log.exception("worker sweep failed; retrying next round")
