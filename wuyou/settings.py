@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "wuyou.workdays",
     "wuyou.appeals",
     "wuyou.open311",
+    "wuyou.dispatch",
+    "wuyou.negative_list",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("open311/v2/", include("wuyou.open311.urls")),
     path("calendar/", include("wuyou.workdays.urls")),
+    path("dispatch/", include("wuyou.dispatch.urls")),
+    path("negative-list/", include("wuyou.negative_list.urls")),
     path("", include("wuyou.orgs.urls")),
     path("", include("wuyou.appeals.urls")),
 ]

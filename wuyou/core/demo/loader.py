@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -186,7 +187,7 @@ def mobile(rng: random.Random) -> str:
         raw = rng.choice(data.MOBILE_PREFIXES) + "".join(rng.choice("0123456789") for _ in range(8))
         try:
             return clean_phone(raw)
-        except Exception:  # noqa: BLE001 - an unassigned range: draw again
+        except ValidationError:  # an unassigned number range: draw again
             continue
 
 
@@ -1091,8 +1092,13 @@ class DemoBuilder:
                 key=lambda kv: -kv[1],
             )
         )
-        return {"seconds": time.perf_counter() - started, "counts": counts, "swept": swept, "skips": self.skips,
-                **self.stats}
+        return {
+            "seconds": time.perf_counter() - started,
+            "counts": counts,
+            "swept": swept,
+            "skips": self.skips,
+            **self.stats,
+        }
 
 
 def load(*, appeals: int = 3000, enterprises: int = 300, seed: int = 20261127, out=None) -> dict | None:

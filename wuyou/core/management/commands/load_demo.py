@@ -28,7 +28,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  按状态 / by status: {counts}")
         self.stdout.write(f"  最后一次巡检 / final sweep: {summary['swept']}")
         if summary["skipped"]:
-            self.stdout.write(f"  跳过的步骤 / steps the services refused: {summary['skipped']} {summary['skips']}")
+            self.stdout.write(
+                f"  跳过的步骤 / steps the services refused: {summary['skipped']} {summary['skips']}"
+            )
         self.stdout.write(
             self.style.SUCCESS(f"演示数据加载完成 / demo data loaded in {time.perf_counter() - started:.0f}s")
         )
