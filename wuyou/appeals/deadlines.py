@@ -36,9 +36,16 @@ def set_handling_deadlines(appeal: Appeal, start: datetime) -> list[str]:
 
 
 def set_derived_deadlines(appeal: Appeal, start: datetime) -> list[str]:
-    """Warning at 80 % of the reply window; level 2 five working days after the reply due time."""
-    window = appeal.reply_due_at - start
-    appeal.warn_at = start + window * WARN_FRACTION
+    """Warning after 80 % of the reply window in working days; level 2 five working days after the reply due time.
+
+    Counting the warning in working days keeps it off weekends and holidays: with 5 working days
+    the warning comes at the end of the 4th, whatever weekend lies between."""
+    working_days = workdays_between(timezone.localtime(start).date(), timezone.localtime(appeal.reply_due_at).date())
+    warn_days = int(working_days * WARN_FRACTION)
+    if warn_days >= 1:
+        appeal.warn_at, _ = workday_deadline(start, warn_days)
+    else:
+        appeal.warn_at = start + (appeal.reply_due_at - start) * WARN_FRACTION
     appeal.level2_due_at, est = workday_deadline(appeal.reply_due_at, LEVEL2_OVERDUE_WORKDAYS)
     appeal.due_estimated = appeal.due_estimated or est
     return ["warn_at", "level2_due_at", "due_estimated"]

@@ -55,7 +55,8 @@ def test_warning_at_80_percent_then_level1_then_level2(p):
     with time_machine.travel(at(2026, 11, 2, 10, 0), tick=False):
         s.appeal_sign(appeal_id=a.pk, by=p.handler)
     a.refresh_from_db()
-    assert a.warn_at == at(2026, 11, 2, 9, 0) + (a.reply_due_at - at(2026, 11, 2, 9, 0)) * 0.8
+    # 5 working days (11-03 … 11-09): the warning comes at the end of the 4th, Friday 11-06, not at a weekend.
+    assert a.warn_at == at(2026, 11, 6, 23, 59, 59)
     assert s.sweep_all(a.warn_at - timedelta(minutes=1))["warnings"] == 0
     assert s.sweep_all(a.warn_at + timedelta(minutes=1))["warnings"] == 1
     assert s.sweep_all(a.warn_at + timedelta(minutes=2))["warnings"] == 0
