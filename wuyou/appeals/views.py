@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -145,6 +145,14 @@ def appeal_detail(request, pk):
     ctx.update(action_context(appeal, request.user))
     ctx["panels"] = render_detail_panels(request, appeal)
     return render(request, "appeals/detail.html", ctx)
+
+
+@login_required
+def attachment_download(request, pk, attachment_id):
+    """Attachments are served only through this check, never as public media."""
+    appeal = get_object_or_404(selectors.visible_appeals(request.user), pk=pk)
+    att = get_object_or_404(appeal.attachments, pk=attachment_id)
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
 
 
 FORM_FIELDS = [
