@@ -1,44 +1,45 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from wuyou.orgs.models import Department, Enterprise
 
 
 class Channel(models.TextChoices):
-    HOTLINE = "hotline", "企业服务咨询热线"
-    BREAKFAST = "breakfast", "「制造名城」早餐会"
-    CHAIN_OFFICE = "chain_office", "产业链办公室"
-    WECHAT = "wechat", "企业服务微信群"
-    APP = "app", "诸事达APP/网站"
-    CADRE = "cadre", "联企干部"
-    API = "api", "接口"
+    HOTLINE = "hotline", _("企业服务咨询热线")
+    BREAKFAST = "breakfast", _("「制造名城」早餐会")
+    CHAIN_OFFICE = "chain_office", _("产业链办公室")
+    WECHAT = "wechat", _("企业服务微信群")
+    APP = "app", _("诸事达APP/网站")
+    CADRE = "cadre", _("联企干部")
+    API = "api", _("接口")
     OPEN311 = "open311", "Open311"
 
 
 class Category(models.TextChoices):
-    CONSULT = "consult", "咨询"
-    HELP = "help", "求助"
-    COMPLAINT = "complaint", "投诉"
-    SUGGESTION = "suggestion", "建议"
+    CONSULT = "consult", _("咨询")
+    HELP = "help", _("求助")
+    COMPLAINT = "complaint", _("投诉")
+    SUGGESTION = "suggestion", _("建议")
 
 
 class Urgency(models.TextChoices):
-    NORMAL = "normal", "一般"
-    URGENT = "urgent", "紧急"
+    NORMAL = "normal", _("一般")
+    URGENT = "urgent", _("紧急")
 
 
 class Status(models.TextChoices):
-    SUBMITTED = "submitted", "待交办"
-    DISPATCHED = "dispatched", "待签收"
-    IN_PROGRESS = "in_progress", "办理中"
-    PAUSED = "paused", "暂停(补充材料)"
-    REPLIED = "replied", "已答复"
-    REVIEWING = "reviewing", "不满意复核"
-    CLOSED = "closed", "已办结"
-    REJECTED = "rejected", "不予受理"
-    WITHDRAWN = "withdrawn", "已撤回"
-    MERGED = "merged", "已合并"
+    SUBMITTED = "submitted", _("待交办")
+    DISPATCHED = "dispatched", _("待签收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    PAUSED = "paused", _("暂停(补充材料)")
+    REPLIED = "replied", _("已答复")
+    REVIEWING = "reviewing", _("不满意复核")
+    CLOSED = "closed", _("已办结")
+    REJECTED = "rejected", _("不予受理")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    MERGED = "merged", _("已合并")
 
 
 OPEN_STATUSES = {Status.SUBMITTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.PAUSED, Status.REVIEWING}
@@ -47,15 +48,15 @@ HANDLING_STATUSES = {Status.DISPATCHED, Status.IN_PROGRESS}
 
 
 class ReplyResult(models.TextChoices):
-    SOLVED = "solved", "已解决"
-    EXPLAINED = "explained", "已解释说明"
-    UNSOLVABLE = "unsolvable", "无法解决"
+    SOLVED = "solved", _("已解决")
+    EXPLAINED = "explained", _("已解释说明")
+    UNSOLVABLE = "unsolvable", _("无法解决")
 
 
 class Rating(models.TextChoices):
-    SATISFIED = "satisfied", "满意"
-    BASIC = "basic", "基本满意"
-    UNSATISFIED = "unsatisfied", "不满意"
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
 
 
 class TimeLimit(models.Model):
@@ -183,28 +184,28 @@ class CoHandler(models.Model):
 
 
 class Action(models.TextChoices):
-    SUBMIT = "submit", "提交"
-    DISPATCH = "dispatch", "交办"
-    REJECT = "reject", "不予受理"
-    WITHDRAW = "withdraw", "撤回"
-    SIGN = "sign", "签收"
-    RETURN = "return", "退回"
-    OPINION = "opinion", "协办意见"
-    REPLY = "reply", "答复"
-    RATE = "rate", "评价"
-    REOPEN = "reopen", "重办"
-    CLOSE = "close", "办结"
-    ESCALATE = "escalate", "提级"
-    SUPERVISE = "supervise", "督办"
-    EXTEND = "extend", "申请延期"
-    APPROVE_EXTENSION = "approve_extension", "审批延期"
-    PAUSE = "pause", "暂停"
-    RESUME = "resume", "恢复"
-    MERGE = "merge", "合并"
-    UNMERGE = "unmerge", "撤销合并"
-    WARN = "warn", "到期预警"
-    URGE = "urge", "催办"
-    AUTO_CLOSE = "auto_close", "逾期未评价办结"
+    SUBMIT = "submit", _("提交")
+    DISPATCH = "dispatch", _("交办")
+    REJECT = "reject", _("不予受理")
+    WITHDRAW = "withdraw", _("撤回")
+    SIGN = "sign", _("签收")
+    RETURN = "return", _("退回")
+    OPINION = "opinion", _("协办意见")
+    REPLY = "reply", _("答复")
+    RATE = "rate", _("评价")
+    REOPEN = "reopen", _("重办")
+    CLOSE = "close", _("办结")
+    ESCALATE = "escalate", _("提级")
+    SUPERVISE = "supervise", _("督办")
+    EXTEND = "extend", _("申请延期")
+    APPROVE_EXTENSION = "approve_extension", _("审批延期")
+    PAUSE = "pause", _("暂停")
+    RESUME = "resume", _("恢复")
+    MERGE = "merge", _("合并")
+    UNMERGE = "unmerge", _("撤销合并")
+    WARN = "warn", _("到期预警")
+    URGE = "urge", _("催办")
+    AUTO_CLOSE = "auto_close", _("逾期未评价办结")
 
 
 class Event(models.Model):
@@ -252,9 +253,9 @@ class Supervision(models.Model):
 
 class Extension(models.Model):
     class Decision(models.TextChoices):
-        PENDING = "pending", "待审批"
-        APPROVED = "approved", "已批准"
-        DENIED = "denied", "未批准"
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        DENIED = "denied", _("未批准")
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="extensions")
     working_days = models.PositiveSmallIntegerField()
@@ -313,13 +314,13 @@ class Outbox(models.Model):
     """Email and SMS waiting for delivery by the worker, written in the same transaction as the event."""
 
     class Channel(models.TextChoices):
-        EMAIL = "email", "邮件"
-        SMS = "sms", "短信"
+        EMAIL = "email", _("邮件")
+        SMS = "sms", _("短信")
 
     class State(models.TextChoices):
-        PENDING = "pending", "待发送"
-        SENT = "sent", "已发送"
-        FAILED = "failed", "发送失败"
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
 
     channel = models.CharField(max_length=8, choices=Channel.choices)
     to = models.CharField(max_length=200)

@@ -1,21 +1,22 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from wuyou.orgs.models import Role
 
 # (url name, label, roles that see it); None means every signed-in user.
 NAV = [
-    ("appeal_new", "提交诉求", {Role.ENTERPRISE, Role.CADRE, Role.CENTER}),
-    ("my_appeals", "我的诉求", {Role.ENTERPRISE, Role.CADRE}),
-    ("center_queue", "受理交办", {Role.CENTER, Role.ADMIN}),
-    ("center_board", "超期预警", {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR}),
-    ("center_supervision", "督办", {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR}),
-    ("center_extensions", "延期审批", {Role.CENTER, Role.ADMIN}),
-    ("dept_inbox", "部门收件箱", {Role.DEPT_HANDLER, Role.DEPT_LEADER}),
-    ("team_queue", "专班案件", {Role.TEAM}),
-    ("appeal_search", "全部诉求", {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR}),
-    ("ranking", "三率排名", {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR, Role.DEPT_LEADER}),
-    ("calendar_home", "工作日历", {Role.CENTER, Role.ADMIN}),
-    ("notifications", "消息", None),
+    ("appeal_new", _("提交诉求"), {Role.ENTERPRISE, Role.CADRE, Role.CENTER}),
+    ("my_appeals", _("我的诉求"), {Role.ENTERPRISE, Role.CADRE}),
+    ("center_queue", _("受理交办"), {Role.CENTER, Role.ADMIN}),
+    ("center_board", _("超期预警"), {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR}),
+    ("center_supervision", _("督办"), {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR}),
+    ("center_extensions", _("延期审批"), {Role.CENTER, Role.ADMIN}),
+    ("dept_inbox", _("部门收件箱"), {Role.DEPT_HANDLER, Role.DEPT_LEADER}),
+    ("team_queue", _("专班案件"), {Role.TEAM}),
+    ("appeal_search", _("全部诉求"), {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR}),
+    ("ranking", _("三率排名"), {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR, Role.DEPT_LEADER}),
+    ("calendar_home", _("工作日历"), {Role.CENTER, Role.ADMIN}),
+    ("notifications", _("消息"), None),
 ]
 
 

@@ -4,6 +4,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class District(models.Model):
@@ -27,10 +28,10 @@ class Department(models.Model):
     """A unit that handles appeals: a bureau, a utility, a state-owned company or a district government."""
 
     class Kind(models.TextChoices):
-        GOV = "gov", "政府部门"
-        UTILITY = "utility", "公用事业"
-        SOE = "soe", "国有企业"
-        DISTRICT = "district", "区县(市)"
+        GOV = "gov", _("政府部门")
+        UTILITY = "utility", _("公用事业")
+        SOE = "soe", _("国有企业")
+        DISTRICT = "district", _("区县(市)")
 
     code = models.SlugField("编码", max_length=20, unique=True, help_text="稳定编码，创建后不可修改")
     name = models.CharField("名称", max_length=100)
@@ -50,10 +51,10 @@ class Department(models.Model):
 
 class Enterprise(models.Model):
     class Size(models.TextChoices):
-        LARGE = "large", "大型"
-        MEDIUM = "medium", "中型"
-        SMALL = "small", "小型"
-        MICRO = "micro", "微型"
+        LARGE = "large", _("大型")
+        MEDIUM = "medium", _("中型")
+        SMALL = "small", _("小型")
+        MICRO = "micro", _("微型")
 
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("企业名称", max_length=200)
@@ -75,15 +76,15 @@ class Enterprise(models.Model):
 
 
 class Role(models.TextChoices):
-    ENTERPRISE = "enterprise", "企业用户"
-    CENTER = "center", "协调中心"
-    DEPT_HANDLER = "dept_handler", "部门经办人"
-    DEPT_LEADER = "dept_leader", "部门负责人"
-    CADRE = "cadre", "联企干部"
-    TEAM = "team", "办不成事专班"
-    LEADER = "leader", "市领导"
-    INSPECTOR = "inspector", "纪检监察"
-    ADMIN = "admin", "系统管理员"
+    ENTERPRISE = "enterprise", _("企业用户")
+    CENTER = "center", _("协调中心")
+    DEPT_HANDLER = "dept_handler", _("部门经办人")
+    DEPT_LEADER = "dept_leader", _("部门负责人")
+    CADRE = "cadre", _("联企干部")
+    TEAM = "team", _("办不成事专班")
+    LEADER = "leader", _("市领导")
+    INSPECTOR = "inspector", _("纪检监察")
+    ADMIN = "admin", _("系统管理员")
 
 
 DEPT_ROLES = {Role.DEPT_HANDLER, Role.DEPT_LEADER}

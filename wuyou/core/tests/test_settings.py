@@ -35,3 +35,14 @@ def test_check_deploy_is_clean_in_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_english_is_available(client, db):
+    from wuyou.testing import build_personas
+
+    p = build_personas()
+    c = p.client(p.handler)
+    assert "部门收件箱" in c.get("/notifications/").content.decode()
+    c.post("/i18n/setlang/", {"language": "en", "next": "/notifications/"})
+    page = c.get("/notifications/").content.decode()
+    assert "Department inbox" in page and "Sign out" in page
