@@ -89,7 +89,9 @@ def main(argv=None) -> int:
         f"data: {gen.appeals:,} appeals, {gen.events:,} events, {gen.cohandlers:,} co-handlers — "
         f"{how} {gen.seconds:.1f} s{')' if gen.reused else ''}; VACUUM ANALYZE {gen.analyze_seconds:.1f} s"
     )
-    log(f"states: {', '.join(f'{k} {v:,}' for k, v in sorted(gen.status_counts.items(), key=lambda kv: -kv[1]))}")
+    log(
+        f"states: {', '.join(f'{k} {v:,}' for k, v in sorted(gen.status_counts.items(), key=lambda kv: -kv[1]))}"
+    )
     actors = generate.ensure_actors()
     by_size = generate.busiest_departments()
     codes = actors.all_departments
@@ -124,7 +126,9 @@ def main(argv=None) -> int:
 
     if "intake" not in args.skip:
         ent_user = User.objects.get(pk=actors.intake_user_id)
-        log(f"intake: gunicorn --workers {args.workers}, {args.concurrency} client threads, {args.duration:.0f} s …")
+        log(
+            f"intake: gunicorn --workers {args.workers}, {args.concurrency} client threads, {args.duration:.0f} s …"
+        )
         with intake.Gunicorn(workers=args.workers) as server:
             if "inbox" not in args.skip:
                 user = User.objects.get(username=f"bench-{results['inbox']['busiest']['department']}-h")
@@ -144,7 +148,9 @@ def main(argv=None) -> int:
     if "sweep" not in args.skip:
         log(f"sweep: {args.sweep_count:,} appeals made due, sweep_all() …")
         results["sweep"] = sweep.measure_sweep(args.sweep_count)
-        log(f"sweep: {results['sweep']['seconds']:.2f} s for {results['sweep']['count']:,} appeals: {results['sweep']['swept']}")
+        log(
+            f"sweep: {results['sweep']['seconds']:.2f} s for {results['sweep']['count']:,} appeals: {results['sweep']['swept']}"
+        )
         if args.diagnose or results["sweep"]["seconds"] > TARGETS["sweep_s"]:
             log("sweep diagnostics: the same work in one outer transaction …")
             results["sweep_one_tx"] = sweep.measure_sweep(args.sweep_count, mode="one_transaction")

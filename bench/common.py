@@ -16,8 +16,11 @@ def percentile(values, pct: float) -> float:
     return ordered[rank - 1]
 
 
+_T0 = time.monotonic()
+
+
 def log(msg: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+    print(f"[bench +{time.monotonic() - _T0:6.1f}s] {msg}", flush=True)
 
 
 # ---------------------------------------------------------------- CPU accounting (Linux /proc; best effort)

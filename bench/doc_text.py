@@ -23,7 +23,9 @@ def render(results: list[dict], markdown_table) -> str:
     for r in results:
         out.append(f"## {r['appeals']:,} appeals")
         out.append("")
-        out.append(f"Machine: {_machine(r.get('machine', {}))}. Whole run: {r.get('total_seconds', 0):.0f} s.")
+        out.append(
+            f"Machine: {_machine(r.get('machine', {}))}. Whole run: {r.get('total_seconds', 0):.0f} s."
+        )
         out.append("")
         out.append(markdown_table(r))
         out.append("")

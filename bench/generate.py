@@ -32,6 +32,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Count
+from django.utils.functional import Promise
 
 from wuyou.appeals.audit import GENESIS, event_digest
 from wuyou.appeals.models import (
@@ -168,7 +169,9 @@ def ensure_actors(n_enterprises: int = 300) -> Actors:
         ],
         batch_size=500,
     )
-    ents = list(Enterprise.objects.filter(uscc__in=usccs).order_by("uscc").values_list("pk", "district__name"))
+    ents = list(
+        Enterprise.objects.filter(uscc__in=usccs).order_by("uscc").values_list("pk", "district__name")
+    )
     depts = list(Department.objects.filter(is_active=True).order_by("code").values_list("pk", "code"))
     handling = [d for d in depts if d[1] != CENTER_DEPT] or depts
     center_dept = next((pk for pk, code in depts if code == CENTER_DEPT), None)
@@ -314,7 +317,17 @@ class Planner:
             row["location"] = f"{district}工业园区{rng.randrange(1, 30)}号"
             row["lat"] = 27.83 + rng.uniform(-0.3, 0.3)
             row["lon"] = 113.13 + rng.uniform(-0.3, 0.3)
-        events = [("submit", created, Status.SUBMITTED, None, {}, Channel(channel).label, self.a.ent_user[ent_id])]
+        events = [
+            (
+                "submit",
+                created,
+                Status.SUBMITTED,
+                None,
+                {},
+                str(Channel(channel).label),
+                self.a.ent_user[ent_id],
+            )
+        ]
         cohandlers = []
 
         r = rng.random()
@@ -328,7 +341,9 @@ class Planner:
             return self.finish(row, events, cohandlers)
 
         sign_days, urgent_hours, reply_days, rate_days = self.limits[category]
-        dispatched = created + (rng.uniform(0.3 * H, 6 * H) if rng.random() < 0.8 else rng.uniform(6 * H, 2 * D))
+        dispatched = created + (
+            rng.uniform(0.3 * H, 6 * H) if rng.random() < 0.8 else rng.uniform(6 * H, 2 * D)
+        )
         if dispatched > now:
             return self.finish(row, events, cohandlers)
         dept_id, dept_code = self.pick(self.departments)
@@ -373,7 +388,11 @@ class Planner:
             signed = sign_due + rng.uniform(0.2 * H, 1.5 * D)
         q = rng.random()
         if q < 0.86:
-            replied = signed + rng.uniform(0.05, 0.98) * (reply_due - signed) if reply_due > signed else signed + 2 * H
+            replied = (
+                signed + rng.uniform(0.05, 0.98) * (reply_due - signed)
+                if reply_due > signed
+                else signed + 2 * H
+            )
         elif q < 0.975:
             replied = reply_due + rng.uniform(0.5 * H, 4 * D)
         else:
@@ -386,16 +405,36 @@ class Planner:
             events.append(("urge", sign_due + 30, None, dept_id, {}, "超过签收时限未签收，催办", None))
         if warn + 30 <= handled_until and warn + 30 < reply_due:
             row["warned_at"] = warn + 30
-            note = f"答复期限 {datetime.fromtimestamp(reply_due + SHANGHAI_OFFSET, UTC):%Y-%m-%d %H:%M} 即将到期"
+            note = (
+                f"答复期限 {datetime.fromtimestamp(reply_due + SHANGHAI_OFFSET, UTC):%Y-%m-%d %H:%M} 即将到期"
+            )
             events.append(("warn", warn + 30, None, dept_id, {}, note, None))
         level = 0
         if handled_until > reply_due + 30:
             level = 1
-            events.append(("escalate", reply_due + 30, None, dept_id, {"from_level": 0, "level": 1}, "超过答复时限", None))
+            events.append(
+                (
+                    "escalate",
+                    reply_due + 30,
+                    None,
+                    dept_id,
+                    {"from_level": 0, "level": 1},
+                    "超过答复时限",
+                    None,
+                )
+            )
         if handled_until > level2 + 30:
             level = 2
             events.append(
-                ("escalate", level2 + 30, None, dept_id, {"from_level": 1, "level": 2}, "答复超期 5 个工作日", None)
+                (
+                    "escalate",
+                    level2 + 30,
+                    None,
+                    dept_id,
+                    {"from_level": 1, "level": 2},
+                    "答复超期 5 个工作日",
+                    None,
+                )
             )
         row["escalation_level"] = level
         for co_id, _ in co:
@@ -413,7 +452,17 @@ class Planner:
             if rng.random() < 0.04 and now - signed > H:
                 paused = rng.uniform(signed, now)
                 row.update(status=Status.PAUSED, paused_at=paused)
-                events.append(("pause", paused, Status.PAUSED, dept_id, {}, "请企业补充营业执照及相关证明材料", self.a.handler[dept_id]))
+                events.append(
+                    (
+                        "pause",
+                        paused,
+                        Status.PAUSED,
+                        dept_id,
+                        {},
+                        "请企业补充营业执照及相关证明材料",
+                        self.a.handler[dept_id],
+                    )
+                )
             return self.finish(row, events, cohandlers)
 
         result = rng.choices(["solved", "explained", "unsolvable"], cum_weights=[70, 95, 100])[0]
@@ -428,7 +477,15 @@ class Planner:
         if result == "solved" and rng.random() < 0.1:
             row["cost_saved_yuan"] = Decimal(rng.randrange(1000, 5_000_000)) / 100
         events.append(
-            ("reply", replied, Status.REPLIED, dept_id, {"result": result, "cost_saved_yuan": None}, REPLIES[result], self.a.handler[dept_id])
+            (
+                "reply",
+                replied,
+                Status.REPLIED,
+                dept_id,
+                {"result": result, "cost_saved_yuan": None},
+                REPLIES[result],
+                self.a.handler[dept_id],
+            )
         )
         if rng.random() < 0.72:
             rated = replied + rng.uniform(0.02, 0.9) * (rate_due - replied)
@@ -442,7 +499,17 @@ class Planner:
             row.update(rating=rating, resolved=resolved, rated_at=rated)
             if rating == "unsatisfied":
                 row.update(status=Status.REVIEWING, unsatisfied_count=1)
-                events.append(("rate", rated, Status.REVIEWING, dept_id, {"rating": rating, "resolved": resolved}, "", self.a.ent_user[ent_id]))
+                events.append(
+                    (
+                        "rate",
+                        rated,
+                        Status.REVIEWING,
+                        dept_id,
+                        {"rating": rating, "resolved": resolved},
+                        "",
+                        self.a.ent_user[ent_id],
+                    )
+                )
         if closed <= now:
             row.update(status=Status.CLOSED, closed_at=closed)
             if rated is None:
@@ -483,7 +550,9 @@ class Planner:
         """Hash-chained event rows for one appeal, in time order, exactly as audit.record_event writes them."""
         out = []
         prev, status = GENESIS, ""
-        for seq, (action, at, to, dept_id, data, note, actor) in enumerate(sorted(raw, key=lambda e: e[1]), 1):
+        for seq, (action, at, to, dept_id, data, note, actor) in enumerate(
+            sorted(raw, key=lambda e: e[1]), 1
+        ):
             before = status
             status = to or status
             when = dt(at)
@@ -524,13 +593,18 @@ class Planner:
 
 
 class Writer:
-    """Rows by attname → the table; COPY on PostgreSQL, bulk_create elsewhere."""
+    """Rows by attname → the table, in chunks: COPY on PostgreSQL, bulk_create elsewhere.
 
-    def __init__(self, model, copy):
+    Rows are planned outside the COPY: planning may query the database (the working-day calendar loads
+    its snapshot lazily), and a connection that is in COPY mode cannot run another query.
+    """
+
+    def __init__(self, model, use_copy: bool, *, include_pk: bool = False, chunk: int = 20_000):
         self.model = model
-        self.fields = [f for f in model._meta.concrete_fields]
+        self.fields = [f for f in model._meta.concrete_fields if include_pk or not f.primary_key]
         self.defaults = {f.attname: f.get_default() for f in self.fields}
-        self.copy = copy
+        self.use_copy = use_copy
+        self.chunk = chunk if use_copy else 1000
         self.count = 0
         self.pending = []
 
@@ -542,27 +616,31 @@ class Writer:
                 v = json.dumps(v, ensure_ascii=False)
             elif isinstance(v, enum.Enum):
                 v = v.value  # psycopg would dump an Enum by name
+            elif isinstance(v, Promise):
+                v = str(v)  # a lazy translation (a choice's label)
             out.append(v)
         return out
 
+    def copy_sql(self) -> str:
+        cols = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        return f"COPY {connection.ops.quote_name(self.model._meta.db_table)} ({cols}) FROM STDIN"
+
     def add(self, row):
         self.count += 1
-        if self.copy is not None:
-            self.copy.write_row(self.tuple_of(row))
-        else:
-            self.pending.append(self.model(**row))
-            if len(self.pending) >= 1000:
-                self.flush()
+        self.pending.append(self.tuple_of(row) if self.use_copy else self.model(**row))
+        if len(self.pending) >= self.chunk:
+            self.flush()
 
     def flush(self):
-        if self.pending:
+        if not self.pending:
+            return
+        if self.use_copy:
+            with connection.connection.cursor() as cur, cur.copy(self.copy_sql()) as copy:
+                for t in self.pending:
+                    copy.write_row(t)
+        else:
             self.model.objects.bulk_create(self.pending, batch_size=500)
-            self.pending = []
-
-
-def columns_sql(model) -> str:
-    cols = ", ".join(connection.ops.quote_name(f.column) for f in model._meta.concrete_fields)
-    return f"COPY {connection.ops.quote_name(model._meta.db_table)} ({cols}) FROM STDIN"
+        self.pending = []
 
 
 # ---------------------------------------------------------------- marker
@@ -570,7 +648,9 @@ def columns_sql(model) -> str:
 
 def ensure_meta_table():
     with connection.cursor() as cur:
-        cur.execute(f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key varchar(40) PRIMARY KEY, value text NOT NULL)")
+        cur.execute(
+            f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key varchar(40) PRIMARY KEY, value text NOT NULL)"
+        )
 
 
 def read_meta() -> dict:
@@ -618,51 +698,31 @@ def generate(n: int, *, seed: int = 1, n_enterprises: int = 300, log=print) -> G
     created = planner.created_times(n)
     use_copy = connection.vendor == "postgresql"
     start_id = 1
-    chunk = 50_000
     with transaction.atomic():
-        if use_copy:
-            raw = connection.connection  # the psycopg connection, inside Django's transaction
-            with raw.cursor() as cur:
-                event_rows, co_rows = [], []
-                with cur.copy(columns_sql(Appeal)) as copy:
-                    appeals = Writer(Appeal, copy)
-                    for i, ts in enumerate(created):
-                        row, events, cos = planner.plan(start_id + i, ts)
-                        appeals.add(row)
-                        event_rows.extend(events)
-                        co_rows.extend(cos)
-                        if (i + 1) % (chunk * 4) == 0:
-                            log(f"  {i + 1:,} appeals written ({time.perf_counter() - started:.0f} s)")
-                with cur.copy(columns_sql(Event)) as copy:
-                    events_w = Writer(Event, copy)
-                    for e in event_rows:
-                        events_w.add(e)
-                with cur.copy(columns_sql(CoHandler)) as copy:
-                    co_w = Writer(CoHandler, copy)
-                    for i, c in enumerate(co_rows, 1):
-                        co_w.add({"id": i, **c})
-        else:
-            appeals, events_w, co_w = Writer(Appeal, None), Writer(Event, None), Writer(CoHandler, None)
-            event_rows, co_rows = [], []
-            for i, ts in enumerate(created):
-                row, events, cos = planner.plan(start_id + i, ts)
-                appeals.add(row)
-                event_rows.extend(events)
-                co_rows.extend(cos)
-            appeals.flush()
-            for e in event_rows:
+        connection.ensure_connection()
+        appeals = Writer(Appeal, use_copy, include_pk=True)
+        events_w = Writer(Event, use_copy)
+        co_w = Writer(CoHandler, use_copy)
+        for i, ts in enumerate(created):
+            row, events, cos = planner.plan(start_id + i, ts)
+            appeals.add(row)
+            for e in events:
                 events_w.add(e)
-            events_w.flush()
-            for c in co_rows:
+            for c in cos:
                 co_w.add(c)
-            co_w.flush()
+            if (i + 1) % 100_000 == 0:
+                log(f"  {i + 1:,} appeals written ({time.perf_counter() - started:.0f} s)")
+        appeals.flush()  # appeals before the events and co-handlers that point at them
+        events_w.flush()
+        co_w.flush()
         with connection.cursor() as cur:
             for stmt in connection.ops.sequence_reset_sql(no_style(), [Appeal, Event, CoHandler]):
                 cur.execute(stmt)
         # Appeal numbers continue where the generated ones stop, so intake never collides with them.
         have = dict(NumberSequence.objects.filter(day__in=list(planner.day_seq)).values_list("day", "last"))
         NumberSequence.objects.bulk_create(
-            [NumberSequence(day=d, last=v) for d, v in planner.day_seq.items() if d not in have], batch_size=500
+            [NumberSequence(day=d, last=v) for d, v in planner.day_seq.items() if d not in have],
+            batch_size=500,
         )
         for d, v in planner.day_seq.items():
             if d in have and have[d] < v:

@@ -58,7 +58,9 @@ def rows(r: dict) -> list[tuple[str, str, str, str]]:
         m = r.get("inbox", {}).get(label)
         if not m:
             continue
-        queries = sorted({v["queries"] for k, v in m.items() if isinstance(v, dict) and "queries" in v and k != "all"})
+        queries = sorted(
+            {v["queries"] for k, v in m.items() if isinstance(v, dict) and "queries" in v and k != "all"}
+        )
         out += [
             (
                 f"inbox {m['department']} ({label}, {m['department_appeals']:,} appeals) to_sign ×{m['to_sign']['n']}",
@@ -74,7 +76,11 @@ def rows(r: dict) -> list[tuple[str, str, str, str]]:
             ),
             (
                 "  per tab p95",
-                ", ".join(f"{k} {v['p95_ms']}" for k, v in m.items() if isinstance(v, dict) and "p95_ms" in v and k != "all"),
+                ", ".join(
+                    f"{k} {v['p95_ms']}"
+                    for k, v in m.items()
+                    if isinstance(v, dict) and "p95_ms" in v and k != "all"
+                ),
                 "",
                 "",
             ),
@@ -103,7 +109,9 @@ def rows(r: dict) -> list[tuple[str, str, str, str]]:
         if "sweep_one_tx" in r:
             out.append(("  same work in one transaction", f"{r['sweep_one_tx']['seconds']:.2f} s", "", ""))
         if "sweep_profile" in r:
-            out.append(("  SQL queries per swept appeal", f"{r['sweep_profile']['queries_per_appeal']}", "", ""))
+            out.append(
+                ("  SQL queries per swept appeal", f"{r['sweep_profile']['queries_per_appeal']}", "", "")
+            )
     if "stats" in r:
         s = r["stats"]
         out.append(

@@ -41,7 +41,10 @@ def _backup_exists() -> bool:
 
 
 def _marks() -> dict:
-    return {m._meta.db_table: (m.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) for m in WRITTEN}
+    return {
+        m._meta.db_table: (m.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+        for m in WRITTEN
+    }
 
 
 def restore(marks: dict) -> None:
@@ -152,7 +155,12 @@ def measure_sweep(count: int = 10_000, *, mode: str = "normal") -> dict:
     with transaction.atomic():
         groups = make_due(count, now)
     made = sum(len(v) for v in groups.values())
-    result = {"count": made, "groups": {k: len(v) for k, v in groups.items()}, "backlog_swept": pre, "mode": mode}
+    result = {
+        "count": made,
+        "groups": {k: len(v) for k, v in groups.items()},
+        "backlog_swept": pre,
+        "mode": mode,
+    }
     try:
         now = timezone.now()
         if mode == "normal":

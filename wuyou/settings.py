@@ -192,5 +192,21 @@ LOGGING = {
 
 # Periodic tasks the worker runs each round: dotted paths to callables taking `now` and returning a dict of counts.
 WORKER_TASKS = ["wuyou.appeals.services.sweep_all"]
+WORKER_TASKS.append("wuyou.dispatch.tasks.run")  # retrain when due, detect 批量诉求, auto-dispatch
 WORKER_INTERVAL_SECONDS = float(os.environ.get("WORKER_INTERVAL_SECONDS", "30"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
+
+# Negative-list reports (wuyou.negative_list): Fernet key(s) protecting reporter identity at rest.
+# Comma-separated, newest first (MultiFernet: the first encrypts, all decrypt). Generate one with
+#   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+WUYOU_REPORT_KEY = os.environ.get("WUYOU_REPORT_KEY", "")
+if not WUYOU_REPORT_KEY:
+    if DEMO or TESTING:
+        import base64
+        import hashlib
+
+        # A fixed, publicly known key: demo and test data only, never real reports.
+        WUYOU_REPORT_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"wuyou-demo-report-key").digest()).decode()
+    else:
+        raise ImproperlyConfigured("WUYOU_REPORT_KEY must be set (only demo/testing mode derives a fixed key).")
+WORKER_TASKS.append("wuyou.negative_list.sweeps.sweep_all")

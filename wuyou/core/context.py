@@ -13,9 +13,14 @@ NAV = [
     ("center_extensions", _("延期审批"), {Role.CENTER, Role.ADMIN}),
     ("dept_inbox", _("部门收件箱"), {Role.DEPT_HANDLER, Role.DEPT_LEADER}),
     ("team_queue", _("专班案件"), {Role.TEAM}),
+    ("dispatch_clusters", _("批量诉求"), {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR}),
     ("appeal_search", _("全部诉求"), {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR}),
     ("ranking", _("三率排名"), {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR, Role.DEPT_LEADER}),
     ("calendar_home", _("工作日历"), {Role.CENTER, Role.ADMIN}),
+    ("nl_my_reports", _("我的举报"), {Role.ENTERPRISE}),
+    ("nl_center_list", _("举报办理"), {Role.CENTER, Role.ADMIN}),
+    ("nl_dept_requests", _("核实事项"), {Role.DEPT_HANDLER, Role.DEPT_LEADER}),
+    ("nl_index", _("负面清单"), None),
     ("notifications", _("消息"), None),
 ]
 

@@ -1,4 +1,4 @@
-"""Fixtures for the end-to-end browser tests: one headless Chromium per session, a login helper.
+"""Fixtures for the end-to-end browser tests: a headless Chromium per test, a login helper (``page``).
 
 Chromium is Debian's (``/usr/bin/chromium``, or ``WUYOU_CHROMIUM``); ``playwright install`` is never needed.
 Without Chromium the tests skip, unless ``WUYOU_REQUIRE_BROWSER=1`` makes that a failure (CI).
@@ -40,7 +40,9 @@ def chromium_executable() -> str:
     if not Path(path).exists():
         if os.environ.get("WUYOU_REQUIRE_BROWSER") == "1":
             pytest.fail("Chromium not found but WUYOU_REQUIRE_BROWSER=1")
-        pytest.skip("Chromium not installed: browser tests skipped (apt-get install chromium fonts-wqy-microhei)")
+        pytest.skip(
+            "Chromium not installed: browser tests skipped (apt-get install chromium fonts-wqy-microhei)"
+        )
     return path
 
 

@@ -28,7 +28,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--lang=zh-CN",  # the browser's own widgets (file picker, date fields) as a Chinese user sees them
 ]
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 1}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 1,
+}
 DESKTOP = {"viewport": {"width": 1280, "height": 860}, "device_scale_factor": 1}
 HEIGHTS = (2600, 1800, 1200)  # long pages are cut, shorter and shorter until the PNG fits MAX_BYTES
 MAX_BYTES = 300_000
@@ -108,7 +113,9 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     chromium = os.environ.get("WUYOU_CHROMIUM", "/usr/bin/chromium")
     if not Path(chromium).exists():
-        print(f"Chromium not found at {chromium} (apt-get install chromium fonts-wqy-microhei)", file=sys.stderr)
+        print(
+            f"Chromium not found at {chromium} (apt-get install chromium fonts-wqy-microhei)", file=sys.stderr
+        )
         return 2
 
     problems = 0
@@ -134,7 +141,9 @@ def main(argv=None) -> int:
                     print(f"! {shot.name}: HTTP {response.status if response else '?'} for {shot.path}")
                     problems += 1
             page.wait_for_load_state("networkidle")
-            if not page.evaluate("[...document.styleSheets].some(s => { try { return s.cssRules.length > 0 } catch (e) { return false } })"):
+            if not page.evaluate(
+                "[...document.styleSheets].some(s => { try { return s.cssRules.length > 0 } catch (e) { return false } })"
+            ):
                 print(f"! {shot.name}: no stylesheet loaded (is /static/ served?)")
                 problems += 1
             note = ""

@@ -110,7 +110,7 @@ def services() -> list[dict]:
     return [
         {
             "service_code": category.value,
-            "service_name": category.label,
+            "service_name": str(category.label),
             "description": SERVICE_INFO[category][0],
             "metadata": True,
             "type": "realtime",
@@ -151,7 +151,7 @@ def service_definition(service_code: str) -> dict:
                 "datatype_description": None,
                 "order": 3,
                 "description": "紧急程度（默认一般）",
-                "values": [{"key": u.value, "name": u.label} for u in Urgency],
+                "values": [{"key": u.value, "name": str(u.label)} for u in Urgency],
             },
             {
                 "variable": False,
@@ -175,7 +175,7 @@ def open311_status(status: str) -> str:
 
 
 def status_notes(appeal: Appeal) -> str:
-    label = Status(appeal.status).label
+    label = str(Status(appeal.status).label)
     if appeal.status == Status.MERGED and appeal.merged_into_id:
         return f"{label}：并入诉求 {appeal.merged_into.number}"
     detail = ""
@@ -195,7 +195,7 @@ def service_request(appeal: Appeal, notices: dict[str, str]) -> dict:
         "service_request_id": appeal.number,
         "status": open311_status(appeal.status),
         "status_notes": status_notes(appeal),
-        "service_name": Category(appeal.category).label,
+        "service_name": str(Category(appeal.category).label),
         "service_code": appeal.category,
         "description": appeal.content,
         "agency_responsible": appeal.department.name if appeal.department_id else None,

@@ -1,0 +1,10 @@
+import pytest
+
+from wuyou.dispatch import engine
+
+
+@pytest.fixture(autouse=True)
+def fresh_catalogue():
+    # The catalogue is cached per process (cheap to keep); a test that edits a department must see it.
+    engine.forget_catalogue()
+    yield

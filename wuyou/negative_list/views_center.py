@@ -1,0 +1,178 @@
+"""Investigators' pages. Anyone else gets 404 (a 403 would confirm that something is there)."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from wuyou.core.errors import DomainError, NotFound
+from wuyou.orgs.models import Role
+
+from . import catalog, excel, selectors, services, stats
+from .forms import ImportForm
+from .models import Evidence, ListVersion, Outcome, RetaliationAlert, Status
+from .permissions import is_investigator
+from .transitions import RULES, available_actions
+
+
+def investigators_only(view):
+    @wraps(view)
+    @never_cache
+    def wrapped(request, *args, **kwargs):
+        if not is_investigator(request.user):
+            raise Http404("页面不存在")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def list_managers_only(view):
+    """The list itself is public data; the center (any center user) and admins manage it."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        u = request.user
+        if not (u.is_authenticated and (u.is_superuser or u.role in (Role.CENTER, Role.ADMIN))):
+            raise Http404("页面不存在")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@investigators_only
+def report_list(request):
+    status, q = request.GET.get("status", ""), request.GET.get("q", "").strip()[:50]
+    qs = selectors.reports_for(request.user, status=status, q=q)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "negative_list/center_list.html",
+        {"page": page, "status": status, "q": q, "statuses": Status.choices, "now": timezone.now()},
+    )
+
+
+def _report(request, pk: int):
+    try:
+        return selectors.report_for_investigator(request.user, pk)
+    except NotFound:
+        raise Http404("页面不存在") from None
+
+
+def _detail(request, report, identity=None):
+    return render(
+        request,
+        "negative_list/center_detail.html",
+        {
+            "r": report,
+            "identity": identity,
+            "items": report.items.select_related("domain__category"),
+            "events": report.events.select_related("actor").order_by("at", "id"),
+            "evidence": report.evidence.order_by("uploaded_at"),
+            "dept_requests": report.dept_requests.order_by("created_at"),
+            "accesses": report.identity_accesses.select_related("user")[:20],
+            "alerts": report.retaliation_alerts.all(),
+            "actions": available_actions(report, request.user),
+            "labels": services.ACTION_LABELS,
+            "outcomes": Outcome.choices,
+            "now": timezone.now(),
+        },
+    )
+
+
+@investigators_only
+def report_detail(request, pk: int):
+    return _detail(request, _report(request, pk))
+
+
+@investigators_only
+@require_POST
+def reveal_identity(request, pk: int):
+    report = _report(request, pk)
+    identity = services.reveal_identity(report_id=report.pk, by=request.user, via="page")
+    return _detail(request, report, identity=identity)
+
+
+@investigators_only
+@require_POST
+def report_act(request, pk: int, action: str):
+    if action not in RULES:
+        raise Http404("操作不存在")
+    try:
+        services.perform(action, report_id=pk, by=request.user, data=request.POST)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已{RULES[action].label}")
+    return redirect("nl_center_detail", pk)
+
+
+@investigators_only
+def evidence_download(request, pk: int):
+    ev = get_object_or_404(Evidence, pk=pk)
+    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name, content_type=ev.content_type)
+
+
+@investigators_only
+def center_stats(request):
+    return render(request, "negative_list/center_stats.html", {"s": stats.center_stats()})
+
+
+@investigators_only
+def alerts(request):
+    if request.method == "POST":
+        RetaliationAlert.objects.filter(pk=request.POST.get("alert"), reviewed_at__isnull=True).update(
+            reviewed_at=timezone.now()
+        )
+        return redirect("nl_alerts")
+    qs = RetaliationAlert.objects.select_related("report__department")
+    return render(request, "negative_list/alerts.html", {"alerts": qs[:200]})
+
+
+@list_managers_only
+def versions(request):
+    action = request.POST.get("action", "import")
+    importing = request.method == "POST" and action == "import"
+    form = ImportForm(request.POST if importing else None, request.FILES if importing else None)
+    errors = []
+    if request.method == "POST":
+        try:
+            if action == "publish":
+                catalog.publish(version_id=int(request.POST["version"]), status=request.POST.get("status", "in_force"))
+                messages.success(request, "已发布；原施行版本已废止")
+                return redirect("nl_versions")
+            if action == "delete":
+                catalog.delete_draft(version_id=int(request.POST["version"]))
+                messages.success(request, "草稿已删除")
+                return redirect("nl_versions")
+            if form.is_valid():
+                d = form.cleaned_data
+                rows, errors = excel.read_rows(d["file"])
+                if not errors:
+                    lv = catalog.create_version(
+                        name=d["name"], version=d["version"], issuer=d["issuer"], effective_on=d["effective_on"], rows=rows
+                    )
+                    messages.success(request, f"已导入草稿「{lv}」，共 {lv.items.count()} 条")
+                    return redirect("nl_versions")
+        except (DomainError, ValueError, KeyError) as exc:
+            messages.error(request, getattr(exc, "message", "请求无效"))
+    qs = ListVersion.objects.all()
+    return render(request, "negative_list/versions.html", {"versions": qs, "form": form, "errors": errors})
+
+
+def version_export(request, pk: int):
+    lv = get_object_or_404(ListVersion, pk=pk)
+    u = request.user
+    manager = u.is_authenticated and (u.is_superuser or u.role in (Role.CENTER, Role.ADMIN))
+    if lv.status == ListVersion.Status.DRAFT and not manager:
+        raise Http404("页面不存在")
+    resp = HttpResponse(
+        excel.export_version(lv), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    resp["Content-Disposition"] = f'attachment; filename="negative-list-{lv.pk}.xlsx"'
+    return resp
+
