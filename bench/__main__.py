@@ -70,7 +70,7 @@ def main(argv=None) -> int:
     from wuyou.orgs.models import User
     from wuyou.workdays.calendar import clear_cache
 
-    from . import generate, inbox, intake, report, stats, sweep
+    from . import common, generate, inbox, intake, report, stats, sweep
     from .common import machine_info
 
     t0 = time.perf_counter()
@@ -134,6 +134,9 @@ def main(argv=None) -> int:
                 user = User.objects.get(username=f"bench-{results['inbox']['busiest']['department']}-h")
                 results["inbox_http"] = inbox.measure_inbox_http(user, server.port, reps=args.inbox_reps)
                 log(f"inbox over HTTP (gunicorn): {results['inbox_http']}")
+            base = intake.measure_baseline_http(server, concurrency=args.concurrency)
+            results["healthz"] = base.__dict__
+            log(f"baseline GET /healthz: {base.rate:.0f}/s, p50 {base.p50_ms} ms, errors {base.errors}")
             r = intake.measure_intake_http(
                 ent_user, server, duration=args.duration, concurrency=args.concurrency
             )
@@ -152,9 +155,11 @@ def main(argv=None) -> int:
             f"sweep: {results['sweep']['seconds']:.2f} s for {results['sweep']['count']:,} appeals: {results['sweep']['swept']}"
         )
         if args.diagnose or results["sweep"]["seconds"] > TARGETS["sweep_s"]:
-            log("sweep diagnostics: the same work in one outer transaction …")
-            results["sweep_one_tx"] = sweep.measure_sweep(args.sweep_count, mode="one_transaction")
-            log(f"  one transaction: {results['sweep_one_tx']['seconds']:.2f} s")
+            n = min(2000, args.sweep_count)
+            for mode in ("normal", "async_commit", "one_transaction"):
+                log(f"sweep diagnostics: {n:,} appeals, {mode} …")
+                results[f"sweep_diag_{mode}"] = sweep.measure_sweep(n, mode=mode)
+                log(f"  {mode}: {results[f'sweep_diag_{mode}']['seconds']:.2f} s")
             n = min(1000, args.sweep_count)
             log(f"sweep diagnostics: {n:,} appeals with queries recorded and cProfile …")
             results["sweep_profile"] = sweep.measure_sweep(n, mode="profile")
@@ -164,6 +169,7 @@ def main(argv=None) -> int:
             )
 
     results["total_seconds"] = round(time.time() - started, 1)
+    results["machine"]["loadavg_at_end"] = common.loadavg()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     out = OUT_DIR / f"results-{args.appeals}.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))

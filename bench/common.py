@@ -117,12 +117,28 @@ class CpuMeter:
 # ---------------------------------------------------------------- machine facts for the report
 
 
+def loadavg() -> list[float]:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return []
+
+
+def python_speed_us() -> float:
+    """µs for sum(range(1000)), best of 5: how fast this interpreter is on this machine right now."""
+    import timeit
+
+    return round(min(timeit.repeat("sum(range(1000))", number=2000, repeat=5)) / 2000 * 1e6, 1)
+
+
 def machine_info(connection=None) -> dict:
     info = {
-        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "nproc": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "loadavg_at_start": loadavg(),
+        "python_sum_range_1000_us": python_speed_us(),
     }
     try:
         meminfo = Path("/proc/meminfo").read_text().splitlines()[0].split()

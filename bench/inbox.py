@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from wuyou.appeals import selectors
 
-from .common import percentile
+from .common import loadavg, percentile
 
 URL = "/dept/inbox/"
 
@@ -43,12 +43,14 @@ def measure_inbox(user, *, reps: int = 200, other_reps: int = 50, tabs=None) -> 
     for tab in tabs:
         n = reps if tab == "to_sign" else other_reps
         times = []
+        cpu0 = time.process_time()
         for _ in range(n):
             t0 = time.perf_counter()
             resp = client.get(URL, {"tab": tab})
             times.append((time.perf_counter() - t0) * 1000)
             if resp.status_code != 200:
                 raise RuntimeError(f"{URL}?tab={tab} answered {resp.status_code}")
+        cpu_ms = (time.process_time() - cpu0) * 1000 / n
         with CaptureQueriesContext(connection) as ctx:
             client.get(URL, {"tab": tab})
         everything.extend(times)
@@ -58,8 +60,11 @@ def measure_inbox(user, *, reps: int = 200, other_reps: int = 50, tabs=None) -> 
             "p95_ms": round(percentile(times, 95), 1),
             "max_ms": round(max(times), 1),
             "queries": len(ctx.captured_queries),
+            "sql_ms": round(sum(float(q["time"]) for q in ctx.captured_queries) * 1000, 1),
+            "python_cpu_ms": round(cpu_ms, 1),
         }
     out["all"] = {
+        "loadavg": loadavg(),
         "n": len(everything),
         "p50_ms": round(percentile(everything, 50), 1),
         "p95_ms": round(percentile(everything, 95), 1),

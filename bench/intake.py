@@ -23,7 +23,7 @@ from django.db import connection
 from wuyou.appeals.models import Appeal, Event
 from wuyou.orgs.models import ApiToken
 
-from .common import CpuMeter, percentile
+from .common import CpuMeter, loadavg, percentile
 
 PATH = "/api/v1/appeals"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -158,6 +158,36 @@ def http_sender(host: str, port: int, token: str, path: str = PATH):
     return send
 
 
+def get_sender(host: str, port: int, path: str = "/healthz"):
+    """GET on a keep-alive connection: the baseline of a trivial view (one SELECT 1) on the same stack."""
+    state = {"conn": None}
+
+    def send(i):
+        if state["conn"] is None:
+            state["conn"] = http.client.HTTPConnection(host, port, timeout=30)
+        conn = state["conn"]
+        try:
+            conn.request("GET", path, headers={"Host": f"{host}:{port}"})
+            resp = conn.getresponse()
+            data = resp.read()
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            conn.close()
+            state["conn"] = None
+            raise
+        if resp.will_close:
+            conn.close()
+            state["conn"] = None
+        return resp.status, data
+
+    return send
+
+
+def measure_baseline_http(server: "Gunicorn", *, duration: float = 5.0, concurrency: int = 16) -> LoadResult:
+    return run_load(
+        lambda: get_sender("127.0.0.1", server.port), duration=duration, concurrency=concurrency, expect=200
+    )
+
+
 def client_sender(token: str):
     """Django's test Client in-process (smoke test; no server, no network)."""
     from django.test import Client
@@ -269,11 +299,14 @@ def measure_intake_http(
             }
         )
         mark = max_appeal_id()
+        load_before = loadavg()
         meter.start()
         result = run_load(
             lambda: http_sender("127.0.0.1", server.port, token), duration=duration, concurrency=concurrency
         )
         result.cpu = meter.stop()
+        result.cpu["loadavg_before"] = load_before
+        result.cpu["loadavg_after"] = loadavg()
         result.created = Appeal.objects.filter(pk__gt=mark).count()
     finally:
         remove_appeals_after(before)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from wuyou.appeals.models import Appeal, Event, Notification, Outbox, Status, Supervision
 from wuyou.appeals.services import sweep_all
 
+from .common import loadavg
 from .generate import read_meta, write_meta
 
 BACKUP = "bench_sweep_backup"
@@ -145,6 +146,8 @@ def measure_sweep(count: int = 10_000, *, mode: str = "normal") -> dict:
 
     mode: "normal" (as the worker runs it: one transaction per appeal),
           "one_transaction" (the same calls inside one outer transaction: what the per-appeal commits cost),
+          "async_commit" (one transaction per appeal, with synchronous_commit off for the session: what
+          waiting for the WAL flush of each commit costs),
           "profile" (queries recorded and cProfile on: counts and where the time goes, not a timing).
     """
     restore_if_needed()
@@ -161,12 +164,24 @@ def measure_sweep(count: int = 10_000, *, mode: str = "normal") -> dict:
         "backlog_swept": pre,
         "mode": mode,
     }
+    result["loadavg"] = loadavg()
+    cpu0 = time.process_time()
     try:
         now = timezone.now()
         if mode == "normal":
             t0 = time.perf_counter()
             swept = sweep_all(now)
             result["seconds"] = round(time.perf_counter() - t0, 3)
+        elif mode == "async_commit":
+            with connection.cursor() as cur:
+                cur.execute("SET synchronous_commit TO off")
+            try:
+                t0 = time.perf_counter()
+                swept = sweep_all(now)
+                result["seconds"] = round(time.perf_counter() - t0, 3)
+            finally:
+                with connection.cursor() as cur:
+                    cur.execute("RESET synchronous_commit")
         elif mode == "one_transaction":
             t0 = time.perf_counter()
             with transaction.atomic():
@@ -190,6 +205,7 @@ def measure_sweep(count: int = 10_000, *, mode: str = "normal") -> dict:
             result["profile"] = buf.getvalue()
         else:
             raise ValueError(mode)
+        result["python_cpu_s"] = round(time.process_time() - cpu0, 2)
         result["swept"] = swept
         result["rows_written"] = {
             m._meta.db_table: m.objects.filter(pk__gt=marks[m._meta.db_table]).count() for m in WRITTEN

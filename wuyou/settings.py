@@ -134,6 +134,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 STORAGES = {
@@ -206,7 +207,11 @@ if not WUYOU_REPORT_KEY:
         import hashlib
 
         # A fixed, publicly known key: demo and test data only, never real reports.
-        WUYOU_REPORT_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"wuyou-demo-report-key").digest()).decode()
+        WUYOU_REPORT_KEY = base64.urlsafe_b64encode(
+            hashlib.sha256(b"wuyou-demo-report-key").digest()
+        ).decode()
     else:
-        raise ImproperlyConfigured("WUYOU_REPORT_KEY must be set (only demo/testing mode derives a fixed key).")
+        raise ImproperlyConfigured(
+            "WUYOU_REPORT_KEY must be set (only demo/testing mode derives a fixed key)."
+        )
 WORKER_TASKS.append("wuyou.negative_list.sweeps.sweep_all")

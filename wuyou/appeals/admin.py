@@ -28,7 +28,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyAdmin):
-    list_display = ["number", "title", "status", "department", "escalation_level", "reply_due_at", "created_at"]
+    list_display = [
+        "number",
+        "title",
+        "status",
+        "department",
+        "escalation_level",
+        "reply_due_at",
+        "created_at",
+    ]
     list_filter = ["status", "category", "channel", "escalation_level"]
     search_fields = ["number", "title"]
     list_select_related = ["department"]

@@ -40,7 +40,9 @@ def set_derived_deadlines(appeal: Appeal, start: datetime) -> list[str]:
 
     Counting the warning in working days keeps it off weekends and holidays: with 5 working days
     the warning comes at the end of the 4th, whatever weekend lies between."""
-    working_days = workdays_between(timezone.localtime(start).date(), timezone.localtime(appeal.reply_due_at).date())
+    working_days = workdays_between(
+        timezone.localtime(start).date(), timezone.localtime(appeal.reply_due_at).date()
+    )
     warn_days = int(working_days * WARN_FRACTION)
     if warn_days >= 1:
         appeal.warn_at, _ = workday_deadline(start, warn_days)

@@ -37,6 +37,7 @@ class AppealForm(forms.Form):
     )
 
     def __init__(self, *args, staff: bool = False, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if not staff:
             del self.fields["enterprise"]

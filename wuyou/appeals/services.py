@@ -419,12 +419,13 @@ def appeal_rate(*, appeal_id: int, by, rating: str, resolved: bool, comment: str
     appeal.rated_at = now
     fields = ["rating", "resolved", "rating_comment", "rated_at"]
     data = {"rating": rating, "resolved": resolved}
+    # The timeline shows the verdict itself, not only the comment.
+    verdict = f"{Rating(rating).label}，{'问题已解决' if resolved else '问题未解决'}"
+    note = f"{verdict}。{appeal.rating_comment}" if appeal.rating_comment else verdict
     if rating == Rating.UNSATISFIED:
         appeal.unsatisfied_count += 1
         fields.append("unsatisfied_count")
-        _transition(
-            appeal, Action.RATE, by, to=Status.REVIEWING, fields=fields, note=appeal.rating_comment, data=data
-        )
+        _transition(appeal, Action.RATE, by, to=Status.REVIEWING, fields=fields, note=note, data=data)
         notify.notify(
             notify.role_users(Role.CENTER),
             appeal,
@@ -441,7 +442,7 @@ def appeal_rate(*, appeal_id: int, by, rating: str, resolved: bool, comment: str
         by,
         to=Status.CLOSED,
         fields=[*fields, "closed_at"],
-        note=appeal.rating_comment,
+        note=note,
         data=data,
     )
 

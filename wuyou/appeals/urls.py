@@ -7,7 +7,9 @@ urlpatterns = [
     path("appeals/mine/", views.my_appeals, name="my_appeals"),
     path("appeals/<int:pk>/", views.appeal_detail, name="appeal_detail"),
     path("appeals/<int:pk>/act/<str:action>/", views.appeal_act, name="appeal_act"),
-    path("appeals/<int:pk>/files/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
+    path(
+        "appeals/<int:pk>/files/<int:attachment_id>/", views.attachment_download, name="attachment_download"
+    ),
     path("appeals/", views.appeal_search, name="appeal_search"),
     path("center/queue/", views.center_queue, name="center_queue"),
     path("center/board/", views.center_board, name="center_board"),

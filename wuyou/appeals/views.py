@@ -92,7 +92,9 @@ def appeal_new(request):
         else:
             messages.success(request, f"诉求已提交，编号 {appeal.number}。我们会尽快交办并通知您。")
             return redirect("appeal_detail", appeal.pk)
-    return render(request, "appeals/new.html", {"form": form, "staff": staff, "panels": render_intake_panels(request)})
+    return render(
+        request, "appeals/new.html", {"form": form, "staff": staff, "panels": render_intake_panels(request)}
+    )
 
 
 @roles_required(Role.ENTERPRISE, Role.CADRE)
@@ -128,7 +130,7 @@ def appeal_detail(request, pk):
         "enterprise", "enterprise__district", "department", "merged_into"
     )
     appeal = get_object_or_404(qs, pk=pk)
-    events = appeal.events.select_related("actor", "department").order_by("seq")
+    events = appeal.events.select_related("actor__department", "actor__enterprise").order_by("seq")
     ctx = {
         "a": appeal,
         "events": events,
@@ -152,7 +154,9 @@ def attachment_download(request, pk, attachment_id):
     """Attachments are served only through this check, never as public media."""
     appeal = get_object_or_404(selectors.visible_appeals(request.user), pk=pk)
     att = get_object_or_404(appeal.attachments, pk=attachment_id)
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
+    return FileResponse(
+        att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type
+    )
 
 
 FORM_FIELDS = [

@@ -13,6 +13,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
+from threadpoolctl import threadpool_limits
 
 from . import catalogue as cat_mod
 from .text import expand
@@ -80,7 +81,7 @@ def make_vectorizer() -> TfidfVectorizer:
 
 def make_classifier(n_rows: int):
     if n_rows > LBFGS_MAX_ROWS:
-        return SGDClassifier(loss="log_loss", alpha=2e-6, max_iter=8, tol=None, random_state=0, n_jobs=-1)
+        return SGDClassifier(loss="log_loss", alpha=2e-6, max_iter=5, tol=None, random_state=0, n_jobs=-1)
     return LogisticRegression(C=20.0, max_iter=300)
 
 
@@ -105,7 +106,9 @@ def _fit_classifier(texts, labels):
     vec = make_vectorizer()
     x = vec.fit_transform(texts)
     clf = make_classifier(len(texts))
-    clf.fit(x, labels)
+    # One BLAS thread: on a shared server, oversubscribed BLAS threads made lbfgs 4× slower, never faster.
+    with threadpool_limits(1):
+        clf.fit(x, labels)
     if hasattr(clf, "coef_"):
         clf.coef_ = clf.coef_.astype(np.float32)  # halves the stored model; precision is ample
     return vec, clf
@@ -121,14 +124,14 @@ def _class_proba(vec, clf, texts, codes) -> np.ndarray:
     return out
 
 
-def choose_alpha(cat, examples: list[Example], folds: int = 4, max_rows: int = 3000, seed: int = 0):
+def choose_alpha(cat, examples: list[Example], folds: int = 4, max_rows: int = 1500, seed: int = 0):
     """Out-of-fold blend of catalogue and classifier on up to max_rows examples: (alpha, oof probabilities, y)."""
     labelled = [e for e in examples if e.label in cat.codes]
     rng = np.random.default_rng(seed)
     if len(labelled) > max_rows:
         labelled = [labelled[i] for i in rng.choice(len(labelled), max_rows, replace=False)]
     if len(labelled) < 2 * folds:
-        return 0.6, None, None
+        return (0.85 if labelled else 1.0), None, None  # too little history to measure: lean on the catalogue
     cat_texts, cat_labels = catalogue_documents(cat)
     expanded = [expand(e.text) for e in labelled]
     y = np.array([cat.codes.index(e.label) for e in labelled])
@@ -176,7 +179,8 @@ def fit(cat: cat_mod.Catalogue, examples: list[Example], *, fit_alpha: bool = Tr
     labelled = [e for e in examples if e.label in cat.codes]
     expanded = [expand(e.text) for e in labelled]
     vec, clf = _fit_classifier(expanded + cat_texts, [e.label for e in labelled] + cat_labels)
-    alpha, metrics = 0.6, {"n_train": len(labelled)}
+    # Without history the catalogue is all we have; without a measured blend, an even-handed default.
+    alpha, metrics = (0.6 if labelled else 1.0), {"n_train": len(labelled)}
     if fit_alpha:
         alpha, p, y = choose_alpha(cat, examples)
         if p is not None:

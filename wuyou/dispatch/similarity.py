@@ -7,7 +7,7 @@ with character overlap as a tie-breaker. Different places or different services 
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -89,11 +89,17 @@ def _kinds(text: str) -> frozenset:
 
 
 def features(text: str, at: datetime | None = None) -> Features:
+    # Pages compare one appeal with hundreds of recent ones; their features repeat from view to view.
+    return replace(_text_features(text), at=at)
+
+
+@lru_cache(maxsize=8192)
+def _text_features(text: str) -> Features:
     t = expand(text)
     specific, wide = _places(t)
     kinds = _kinds(t)
     grams = {run[i : i + 2] for run in CJK.findall(t) for i in range(len(run) - 1)} | set(ASCII.findall(t))
-    return Features(specific, wide, kinds, frozenset(k.split(".")[0] for k in kinds), frozenset(grams), at)
+    return Features(specific, wide, kinds, frozenset(k.split(".")[0] for k in kinds), frozenset(grams))
 
 
 def pair_score(a: Features, b: Features) -> float:

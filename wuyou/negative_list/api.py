@@ -186,7 +186,12 @@ def report_detail(request, report_id: int):
     r = selectors.report_for_investigator(request.auth, report_id)
     d = investigator_view(r)
     d["events"] = [
-        {"action": e.action, "actor": e.actor.username if e.actor else None, "note": e.note, "at": local(e.at)}
+        {
+            "action": e.action,
+            "actor": e.actor.username if e.actor else None,
+            "note": e.note,
+            "at": local(e.at),
+        }
         for e in r.events.select_related("actor")
     ]
     d["dept_requests"] = [
@@ -228,7 +233,10 @@ def _body(request) -> dict:
     "/reports/{int:report_id}/{action}",
     description="action: " + ", ".join(INVESTIGATOR_ACTIONS),
     openapi_extra={
-        "requestBody": {"required": False, "content": {"application/json": {"schema": ActionIn.model_json_schema()}}}
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": ActionIn.model_json_schema()}},
+        }
     },
 )
 def report_act(request, report_id: int, action: str):
@@ -288,4 +296,3 @@ def referrals(request):
         }
         for f in selectors.referrals_for(request.auth)
     ]
-

@@ -50,7 +50,9 @@ def check_rows(raw_rows, *, first_row: int = 2, numbers: list[int] | None = None
     dom_names: dict[str, tuple[str, str]] = {}
     for idx, raw in enumerate(raw_rows):
         i = numbers[idx] if numbers else first_row + idx
-        row = {k: (str(v).strip() if v is not None and not isinstance(v, list) else v) for k, v in raw.items()}
+        row = {
+            k: (str(v).strip() if v is not None and not isinstance(v, list) else v) for k, v in raw.items()
+        }
         problems = [f"{label}不能为空" for key, label in REQUIRED.items() if not row.get(key)]
         code = row.get("code") or ""
         if code and code in seen_codes:
@@ -60,7 +62,11 @@ def check_rows(raw_rows, *, first_row: int = 2, numbers: list[int] | None = None
             if len(row.get(key) or "") > limit:
                 problems.append(f"{REQUIRED[key]}不能超过 {limit} 个字符")
         cc, dc = row.get("category_code"), row.get("domain_code")
-        if cc and row.get("category_name") and cat_names.setdefault(cc, row["category_name"]) != row["category_name"]:
+        if (
+            cc
+            and row.get("category_name")
+            and cat_names.setdefault(cc, row["category_name"]) != row["category_name"]
+        ):
             problems.append(f"类别 {cc} 的名称与前面的行不一致")
         if dc and dom_names.setdefault(dc, (cc, row.get("domain_name"))) != (cc, row.get("domain_name")):
             problems.append(f"领域 {dc} 的名称或所属类别与前面的行不一致")
@@ -81,7 +87,9 @@ def check_rows(raw_rows, *, first_row: int = 2, numbers: list[int] | None = None
 
 
 @transaction.atomic
-def create_version(*, name: str, version: str, issuer: str, effective_on: date | None, rows: list[dict]) -> ListVersion:
+def create_version(
+    *, name: str, version: str, issuer: str, effective_on: date | None, rows: list[dict]
+) -> ListVersion:
     """Create a draft from rows; any invalid row raises InvalidInput and nothing is created."""
     checked = check_rows(rows)
     if checked.errors:
@@ -98,9 +106,13 @@ def create_version(*, name: str, version: str, issuer: str, effective_on: date |
     for pos, row in enumerate(checked.rows):
         cc, dc = row["category_code"], row["domain_code"]
         if cc not in cats:
-            cats[cc] = Category.objects.create(version=lv, code=cc, name=row["category_name"], position=len(cats))
+            cats[cc] = Category.objects.create(
+                version=lv, code=cc, name=row["category_name"], position=len(cats)
+            )
         if dc not in doms:
-            doms[dc] = Domain.objects.create(category=cats[cc], code=dc, name=row["domain_name"], position=len(doms))
+            doms[dc] = Domain.objects.create(
+                category=cats[cc], code=dc, name=row["domain_name"], position=len(doms)
+            )
         item = Item.objects.create(
             version=lv,
             domain=doms[dc],

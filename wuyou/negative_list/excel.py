@@ -29,7 +29,11 @@ def export_version(lv: ListVersion) -> bytes:
     ws = wb.active
     ws.title = "负面清单"
     ws.append([label for _, label in COLUMNS])
-    items = lv.items.select_related("domain__category").prefetch_related("departments").order_by("position", "code")
+    items = (
+        lv.items.select_related("domain__category")
+        .prefetch_related("departments")
+        .order_by("position", "code")
+    )
     for it in items:
         ws.append(
             [

@@ -29,7 +29,9 @@ class ReportForm(forms.Form):
     occurred_on = forms.DateField(label="发生日期", widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label="发生地点（可选）", required=False, max_length=200)
     description = forms.CharField(label="事情经过", widget=forms.Textarea, max_length=5000, min_length=10)
-    reporter_name = forms.CharField(label="您的称呼（可选，仅协调中心办案人员可见）", required=False, max_length=50)
+    reporter_name = forms.CharField(
+        label="您的称呼（可选，仅协调中心办案人员可见）", required=False, max_length=50
+    )
     reporter_phone = forms.CharField(
         label="回访电话（可选，加密保存，仅协调中心办案人员可见）",
         required=False,
@@ -57,5 +59,7 @@ class ImportForm(forms.Form):
     name = forms.CharField(label="清单名称", max_length=200)
     version = forms.CharField(label="版本号", max_length=30)
     issuer = forms.CharField(label="发布机关", max_length=200)
-    effective_on = forms.DateField(label="施行日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    effective_on = forms.DateField(
+        label="施行日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     file = forms.FileField(label="Excel 文件（.xlsx）")

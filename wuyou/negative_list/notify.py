@@ -12,7 +12,9 @@ from wuyou.orgs.models import Role, User
 
 
 def investigators():
-    perm = Permission.objects.filter(codename="investigate_report", content_type__app_label="negative_list").first()
+    perm = Permission.objects.filter(
+        codename="investigate_report", content_type__app_label="negative_list"
+    ).first()
     qs = User.objects.none()
     if perm is not None:
         qs = User.objects.filter(
@@ -27,7 +29,9 @@ def to_investigators(title: str, body: str = "", *, email: bool = True):
     inbox.notify(investigators(), None, title, body, email=email)
 
 
-def to_department(department_id: int, title: str, body: str = "", roles=(Role.DEPT_HANDLER, Role.DEPT_LEADER)):
+def to_department(
+    department_id: int, title: str, body: str = "", roles=(Role.DEPT_HANDLER, Role.DEPT_LEADER)
+):
     inbox.notify(inbox.department_users(department_id, roles=roles), None, title, body)
 
 

@@ -50,6 +50,9 @@ def search_items(version, query: str):
 
     def score(it):
         text = f"{it.behaviour} {it.domain.name} {it.domain.category.name} {it.basis} {it.notes}".lower()
-        return (-sum(2 if w.lower() in it.behaviour.lower() else 1 for w in words if w.lower() in text), it.position)
+        return (
+            -sum(2 if w.lower() in it.behaviour.lower() else 1 for w in words if w.lower() in text),
+            it.position,
+        )
 
     return sorted(qs, key=score)

@@ -83,7 +83,9 @@ def reports_for(user, *, status: str = "", q: str = ""):
     elif status:
         qs = qs.filter(status=status)
     if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(department__name__icontains=q))
+        qs = qs.filter(
+            Q(number__icontains=q) | Q(description__icontains=q) | Q(department__name__icontains=q)
+        )
     return qs
 
 
@@ -97,7 +99,9 @@ def report_for_investigator(user, report_id: int) -> Report:
 def my_reports(user):
     if not (user.is_authenticated and user.enterprise_id):
         return Report.objects.none()
-    return Report.objects.filter(account_tag=account_tag(user)).prefetch_related("items").order_by("-created_at")
+    return (
+        Report.objects.filter(account_tag=account_tag(user)).prefetch_related("items").order_by("-created_at")
+    )
 
 
 def dept_requests_for(user):
@@ -110,7 +114,11 @@ def dept_requests_for(user):
 def referrals_for(user):
     if not is_jw(user):
         return Referral.objects.none()
-    return Referral.objects.select_related("report__department").prefetch_related("report__items").order_by("-created_at")
+    return (
+        Referral.objects.select_related("report__department")
+        .prefetch_related("report__items")
+        .order_by("-created_at")
+    )
 
 
 def counts(qs, field: str):

@@ -264,7 +264,10 @@ def reporter_act(*, report_id: int, action: str, user=None, secret_ok: bool = Fa
         rating = data.get("rating", "")
         if rating not in Rating.values:
             raise InvalidInput("请选择评价：满意、基本满意或不满意", code="invalid_rating")
-        report.rating, report.rating_comment = rating, _text(data.get("comment"), "评价意见", 1000, required=False)
+        report.rating, report.rating_comment = (
+            rating,
+            _text(data.get("comment"), "评价意见", 1000, required=False),
+        )
         report.status, report.closed_at = rule.to, timezone.now()
         report.save(update_fields=["rating", "rating_comment", "status", "closed_at"])
         record(report, action, before=before, note=Rating(rating).label, public=True)
@@ -293,7 +296,13 @@ def _dept_request(report: Report, kind: str, summary: str, days: int) -> DeptReq
     due, _ = workday_deadline(now, days)
     warn = workday_deadline(now, days - 2)[0] if days > 2 else now
     req = DeptRequest.objects.create(
-        report=report, kind=kind, department=report.department, summary=summary, created_at=now, due_at=due, warn_at=warn
+        report=report,
+        kind=kind,
+        department=report.department,
+        summary=summary,
+        created_at=now,
+        due_at=due,
+        warn_at=warn,
     )
     what = "说明情况" if kind == DeptRequest.Kind.EXPLANATION else "整改并报告整改情况"
     notify.to_department(
@@ -325,7 +334,12 @@ def perform(action: str, *, report_id: int, by, data: dict) -> Report:
         fields, note = ["investigator"], "调查核实中"
     elif action == "request_explanation":
         summary = _text(d.get("summary"), "核实事项摘要", 2000)
-        req = _dept_request(report, DeptRequest.Kind.EXPLANATION, summary, _days(d.get("due_days"), EXPLANATION_WORKDAYS, "说明期限"))
+        req = _dept_request(
+            report,
+            DeptRequest.Kind.EXPLANATION,
+            summary,
+            _days(d.get("due_days"), EXPLANATION_WORKDAYS, "说明期限"),
+        )
         note, public = f"请被举报单位说明情况（HS{req.pk}）：{summary}", False
     elif action == "extend":
         reason = _text(d.get("reason"), "延期理由", 500)
@@ -342,7 +356,12 @@ def perform(action: str, *, report_id: int, by, data: dict) -> Report:
         fields, note = ["outcome", "concluded_at", "finding"], f"认定结论：{Outcome(outcome).label}"
     elif action == "order_rectification":
         text = _text(d.get("requirement"), "整改要求", 2000)
-        req = _dept_request(report, DeptRequest.Kind.RECTIFICATION, text, _days(d.get("due_days"), RECTIFICATION_WORKDAYS, "整改期限"))
+        req = _dept_request(
+            report,
+            DeptRequest.Kind.RECTIFICATION,
+            text,
+            _days(d.get("due_days"), RECTIFICATION_WORKDAYS, "整改期限"),
+        )
         record(report, "rectification_detail", by=by, before=before, note=f"HS{req.pk}：{text}")
         note = f"已责令被举报单位限期整改（{timezone.localtime(req.due_at):%Y年%m月%d日}前）"
     elif action == "refer":
@@ -383,7 +402,9 @@ def reveal_identity(*, report_id: int, by, via: str = "page") -> dict:
 def dept_answer(*, request_id: int, by, answer: str) -> DeptRequest:
     if not is_dept_user(by) or not isinstance(request_id, int) or not 0 < request_id <= MAX_ID:
         raise NotFound(NOT_FOUND, code="not_found")
-    req = DeptRequest.objects.select_for_update().filter(pk=request_id, department_id=by.department_id).first()
+    req = (
+        DeptRequest.objects.select_for_update().filter(pk=request_id, department_id=by.department_id).first()
+    )
     if req is None:
         raise NotFound(NOT_FOUND, code="not_found")
     if req.answered_at is not None:

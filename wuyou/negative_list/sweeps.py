@@ -39,11 +39,18 @@ def sweep_accept_overdue(now) -> int:
         record(r, "escalate", note="超过 1 个工作日未受理", at=now)
         notify.to_investigators(f"督办：举报 {r.number} 超过受理时限未受理")
 
-    return _each(Report, {"status": Status.SUBMITTED, "accept_due_at__lt": now, "escalated_at__isnull": True}, apply)
+    return _each(
+        Report, {"status": Status.SUBMITTED, "accept_due_at__lt": now, "escalated_at__isnull": True}, apply
+    )
 
 
 def sweep_conclude_warnings(now) -> int:
-    guard = {"status__in": HANDLING, "warn_at__lte": now, "warned_at__isnull": True, "conclude_due_at__gt": now}
+    guard = {
+        "status__in": HANDLING,
+        "warn_at__lte": now,
+        "warned_at__isnull": True,
+        "conclude_due_at__gt": now,
+    }
 
     def apply(r):
         r.warned_at = now

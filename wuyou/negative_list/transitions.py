@@ -28,7 +28,9 @@ RULES: dict[str, Rule] = {
     "accept": Rule("受理", frozenset({S.SUBMITTED}), to=S.ACCEPTED),
     "reject": Rule("不予受理", frozenset({S.SUBMITTED}), to=S.REJECTED),
     "investigate": Rule("开始调查核实", frozenset({S.ACCEPTED}), to=S.INVESTIGATING),
-    "request_explanation": Rule("要求被举报单位说明情况", frozenset({S.ACCEPTED, S.INVESTIGATING}), to=S.INVESTIGATING),
+    "request_explanation": Rule(
+        "要求被举报单位说明情况", frozenset({S.ACCEPTED, S.INVESTIGATING}), to=S.INVESTIGATING
+    ),
     "extend": Rule("延长办理期限", frozenset({S.ACCEPTED, S.INVESTIGATING})),
     "conclude": Rule("作出认定", frozenset({S.INVESTIGATING}), to=S.CONCLUDED),
     "order_rectification": Rule("责令整改", frozenset({S.CONCLUDED}), to=S.RECTIFYING),
@@ -36,9 +38,7 @@ RULES: dict[str, Rule] = {
     "reply": Rule("答复举报人", frozenset({S.CONCLUDED, S.RECTIFYING}), to=S.REPLIED),
     "close": Rule("办结", frozenset({S.REPLIED}), to=S.CLOSED),
     "rate": Rule("评价", frozenset({S.REPLIED}), actor="reporter", to=S.CLOSED),
-    "add_material": Rule(
-        "补充材料", frozenset({S.SUBMITTED, S.ACCEPTED, S.INVESTIGATING}), actor="reporter"
-    ),
+    "add_material": Rule("补充材料", frozenset({S.SUBMITTED, S.ACCEPTED, S.INVESTIGATING}), actor="reporter"),
 }
 INVESTIGATOR_ACTIONS = [a for a, r in RULES.items() if r.actor == "investigator"]
 

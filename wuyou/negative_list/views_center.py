@@ -114,7 +114,9 @@ def report_act(request, pk: int, action: str):
 @investigators_only
 def evidence_download(request, pk: int):
     ev = get_object_or_404(Evidence, pk=pk)
-    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name, content_type=ev.content_type)
+    return FileResponse(
+        ev.file.open("rb"), as_attachment=True, filename=ev.name, content_type=ev.content_type
+    )
 
 
 @investigators_only
@@ -142,7 +144,9 @@ def versions(request):
     if request.method == "POST":
         try:
             if action == "publish":
-                catalog.publish(version_id=int(request.POST["version"]), status=request.POST.get("status", "in_force"))
+                catalog.publish(
+                    version_id=int(request.POST["version"]), status=request.POST.get("status", "in_force")
+                )
                 messages.success(request, "已发布；原施行版本已废止")
                 return redirect("nl_versions")
             if action == "delete":
@@ -154,7 +158,11 @@ def versions(request):
                 rows, errors = excel.read_rows(d["file"])
                 if not errors:
                     lv = catalog.create_version(
-                        name=d["name"], version=d["version"], issuer=d["issuer"], effective_on=d["effective_on"], rows=rows
+                        name=d["name"],
+                        version=d["version"],
+                        issuer=d["issuer"],
+                        effective_on=d["effective_on"],
+                        rows=rows,
                     )
                     messages.success(request, f"已导入草稿「{lv}」，共 {lv.items.count()} 条")
                     return redirect("nl_versions")
@@ -171,8 +179,8 @@ def version_export(request, pk: int):
     if lv.status == ListVersion.Status.DRAFT and not manager:
         raise Http404("页面不存在")
     resp = HttpResponse(
-        excel.export_version(lv), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        excel.export_version(lv),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     resp["Content-Disposition"] = f'attachment; filename="negative-list-{lv.pk}.xlsx"'
     return resp
-

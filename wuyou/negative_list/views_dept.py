@@ -55,7 +55,11 @@ def dept_requests(request):
     qs = selectors.dept_requests_for(request.user)
     if request.method == "POST":
         try:
-            services.dept_answer(request_id=int(request.POST.get("request", 0)), by=request.user, answer=request.POST.get("answer", ""))
+            services.dept_answer(
+                request_id=int(request.POST.get("request", 0)),
+                by=request.user,
+                answer=request.POST.get("answer", ""),
+            )
         except (NotFound, ValueError):
             raise Http404("页面不存在") from None
         except DomainError as exc:

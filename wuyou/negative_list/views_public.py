@@ -30,11 +30,15 @@ def index(request):
     if q:
         ctx["results"] = search_items(lv, q)
     elif domain_code:
-        domain = Domain.objects.filter(category__version=lv, code=domain_code).select_related("category").first()
+        domain = (
+            Domain.objects.filter(category__version=lv, code=domain_code).select_related("category").first()
+        )
         if domain is None:
             raise Http404("领域不存在")
         ctx["domain"] = domain
-        ctx["results"] = Item.objects.filter(domain=domain).prefetch_related("departments").order_by("position")
+        ctx["results"] = (
+            Item.objects.filter(domain=domain).prefetch_related("departments").order_by("position")
+        )
     return render(request, "negative_list/index.html", ctx)
 
 

@@ -13,9 +13,11 @@ from .models import Department, District, Enterprise
 from .validators import clean_phone, clean_uscc
 
 INDUSTRY_SECTIONS = "ABCDEFGHIJKLMNOPQRST"
-SIZE_BY_LABEL = {label: value for value, label in Enterprise.Size.choices} | {
+# Spreadsheets carry the Chinese labels whatever language the UI is in.
+SIZE_BY_LABEL = {"大型": "large", "中型": "medium", "小型": "small", "微型": "micro"} | {
     v: v for v in Enterprise.Size.values
 }
+SIZE_LABEL = {v: k for k, v in SIZE_BY_LABEL.items() if k != v}
 EXCEL_COLUMNS = [
     "统一社会信用代码",
     "企业名称",
@@ -188,7 +190,7 @@ def enterprises_export(queryset=None) -> bytes:
                 e.name,
                 e.district.code,
                 e.industry,
-                e.get_size_display(),
+                SIZE_LABEL[e.size],
                 "、".join(e.tags),
                 e.contact_name,
                 e.contact_phone,

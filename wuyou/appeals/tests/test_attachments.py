@@ -25,11 +25,14 @@ def test_attachment_saved_and_downloadable_only_by_those_who_see_the_appeal(p):
     assert p.client(p.handler).get(url).status_code == 404  # not dispatched to gdgs
 
 
-@pytest.mark.parametrize("name,content,message", [
-    ("run.exe", b"MZ....", "类型不支持"),
-    ("fake.pdf", b"not a pdf at all", "内容与扩展名不符"),
-    ("empty.png", b"", "空文件"),
-])
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("run.exe", b"MZ....", "类型不支持"),
+        ("fake.pdf", b"not a pdf at all", "内容与扩展名不符"),
+        ("empty.png", b"", "空文件"),
+    ],
+)
 def test_bad_attachments_are_refused_and_nothing_is_saved(p, name, content, message):
     with pytest.raises(InvalidInput, match=message):
         submit(p, files=[SimpleUploadedFile("ok.png", PNG), SimpleUploadedFile(name, content)])

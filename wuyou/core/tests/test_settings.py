@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -32,6 +34,7 @@ def test_check_deploy_is_clean_in_production_settings():
         "WARNING",
         SECRET_KEY="x" * 20 + "a-long-random-production-secret-9f8e7d",
         ALLOWED_HOSTS="wuyou.example.gov.cn",
+        WUYOU_REPORT_KEY=Fernet.generate_key().decode(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

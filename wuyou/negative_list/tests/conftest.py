@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
+from wuyou.e2e.conftest import browser, chromium_executable, page  # noqa: F401  (browser fixtures, reused)
 from wuyou.negative_list import catalog
 from wuyou.orgs.models import Role
 from wuyou.testing import make_user

@@ -4,7 +4,6 @@ department's answer through the redacted summary, and the reporter reading the r
 import pytest
 
 from wuyou.e2e.conftest import PHONE, TIMEOUT_MS
-from wuyou.e2e.conftest import browser, chromium_executable, page  # noqa: F401  (the e2e fixtures, reused)
 from wuyou.negative_list import catalog
 from wuyou.negative_list.models import IdentityAccess, Report, Status
 from wuyou.testing import build_personas

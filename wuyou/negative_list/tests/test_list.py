@@ -74,7 +74,10 @@ def test_export_import_round_trip(nl):
     lv = catalog.create_version(name="新版", version="2025", issuer="办公室", effective_on=None, rows=rows)
     assert lv.status == ListVersion.Status.DRAFT and lv.items.count() == 155
     assert set(lv.items.get(code="B3-01").departments.values_list("code", flat=True)) == {
-        "gdgs", "swjt", "rqgs", "txgs"
+        "gdgs",
+        "swjt",
+        "rqgs",
+        "txgs",
     }
 
 
@@ -108,10 +111,23 @@ def test_bad_file_reports_each_row_and_imports_nothing(nl):
     assert "名称" in by_row[5]
     before = ListVersion.objects.count()
     with pytest.raises(InvalidInput):
-        catalog.create_version(name="x", version="x", issuer="x", effective_on=None, rows=[
-            {"category_code": "A", "category_name": "a", "domain_code": "A1", "domain_name": "d",
-             "code": "1", "behaviour": "b", "departments": "nosuch"}
-        ])
+        catalog.create_version(
+            name="x",
+            version="x",
+            issuer="x",
+            effective_on=None,
+            rows=[
+                {
+                    "category_code": "A",
+                    "category_name": "a",
+                    "domain_code": "A1",
+                    "domain_name": "d",
+                    "code": "1",
+                    "behaviour": "b",
+                    "departments": "nosuch",
+                }
+            ],
+        )
     assert ListVersion.objects.count() == before
 
 
@@ -142,7 +158,9 @@ def test_center_imports_through_page_and_publishes(nl, p, inv):
     )
     assert r.status_code == 302
     new = ListVersion.objects.get(version="2026")
-    r = c.post("/negative-list/center/versions/", {"action": "publish", "version": new.pk, "status": "in_force"})
+    r = c.post(
+        "/negative-list/center/versions/", {"action": "publish", "version": new.pk, "status": "in_force"}
+    )
     nl.refresh_from_db()
     new.refresh_from_db()
     assert nl.status == ListVersion.Status.RETIRED and new.status == ListVersion.Status.IN_FORCE
@@ -156,7 +174,10 @@ def test_center_imports_through_page_and_publishes(nl, p, inv):
 def test_bad_import_through_page_shows_rows(nl, p):
     c = p.client(p.center)
     f = _xlsx([["A", "类一", "A1", "域一", "A1-01", "", "", "", ""]])
-    r = c.post("/negative-list/center/versions/", {"action": "import", "name": "n", "version": "v9", "issuer": "i", "file": f})
+    r = c.post(
+        "/negative-list/center/versions/",
+        {"action": "import", "name": "n", "version": "v9", "issuer": "i", "file": f},
+    )
     assert r.status_code == 200 and "第 2 行" in r.content.decode()
     assert not ListVersion.objects.filter(version="v9").exists()
 
@@ -165,3 +186,18 @@ def test_version_management_is_not_for_others(nl, p):
     for user in (p.ent_user, p.handler, p.city_leader):
         assert p.client(user).get("/negative-list/center/versions/").status_code == 404
     assert Client().get("/negative-list/center/versions/").status_code == 404
+
+
+def test_load_command_is_idempotent_and_grants(db, p):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_negative_list", "--grant", "center", stdout=out)
+    call_command("load_negative_list", stdout=out)
+    assert ListVersion.objects.count() == 1 and Item.objects.count() == 155
+    from wuyou.negative_list.permissions import is_investigator
+    from wuyou.orgs.models import User
+
+    assert is_investigator(User.objects.get(username="center"))

@@ -50,9 +50,16 @@ def test_anonymous_api_report_and_tracking(nl, p, inv):
     t = Client().get("/api/v1/reports/track", body)
     assert t.status_code == 200 and t.json()["status"] == "submitted"
     assert [e["action"] for e in t.json()["timeline"]] == ["submit"]
-    wrong = Client().get("/api/v1/reports/track", {"tracking_code": body["tracking_code"], "secret": "AAAA-BBBB-CCCC-DDDD"})
+    wrong = Client().get(
+        "/api/v1/reports/track", {"tracking_code": body["tracking_code"], "secret": "AAAA-BBBB-CCCC-DDDD"}
+    )
     assert wrong.status_code == 404 and wrong.json()["code"] == "not_found"
-    assert Client().get("/api/v1/reports/track", {"tracking_code": "JBNOPE", "secret": body["secret"]}).status_code == 404
+    assert (
+        Client()
+        .get("/api/v1/reports/track", {"tracking_code": "JBNOPE", "secret": body["secret"]})
+        .status_code
+        == 404
+    )
 
 
 def test_enterprise_api_report_returns_id(nl, p):
@@ -157,27 +164,44 @@ def test_full_flow_through_the_api(nl, p, inv, jw):
     api = p.api(inv)
 
     def do(action, **body):
-        resp = api.post(f"/api/v1/reports/{report.pk}/{action}", json.dumps(body), content_type="application/json")
+        resp = api.post(
+            f"/api/v1/reports/{report.pk}/{action}", json.dumps(body), content_type="application/json"
+        )
         return resp
 
     assert do("conclude", outcome="substantiated", finding="x").status_code == 409
     assert do("accept").json()["status"] == "accepted"
-    assert do("request_explanation", summary="请说明近期对园区企业检查的次数与依据").json()["status"] == "investigating"
+    assert (
+        do("request_explanation", summary="请说明近期对园区企业检查的次数与依据").json()["status"]
+        == "investigating"
+    )
     # the department sees only the summary
     dept = p.api(p.handler).get("/api/v1/dept-requests").json()
     assert len(dept) == 1 and dept[0]["summary"] == "请说明近期对园区企业检查的次数与依据"
     assert set(dept[0]) == {"id", "kind", "summary", "created_at", "due_at", "answer", "answered_at"}
     ans = p.api(p.leader).post(
-        f"/api/v1/dept-requests/{dept[0]['id']}/answer", json.dumps({"answer": "均有计划，附检查计划表"}), content_type="application/json"
+        f"/api/v1/dept-requests/{dept[0]['id']}/answer",
+        json.dumps({"answer": "均有计划，附检查计划表"}),
+        content_type="application/json",
     )
     assert ans.status_code == 200
-    assert p.api(p.other_handler).post(
-        f"/api/v1/dept-requests/{dept[0]['id']}/answer", json.dumps({"answer": "x"}), content_type="application/json"
-    ).status_code == 404
+    assert (
+        p.api(p.other_handler)
+        .post(
+            f"/api/v1/dept-requests/{dept[0]['id']}/answer",
+            json.dumps({"answer": "x"}),
+            content_type="application/json",
+        )
+        .status_code
+        == 404
+    )
     assert do("extend", reason="需调取执法记录仪").json()["extended"] is True
     assert do("extend", reason="再延").status_code == 409
     assert do("conclude", outcome="partly", finding="部分检查无计划依据").json()["outcome"] == "partly"
-    assert do("order_rectification", requirement="建立检查计划备案制度", due_days=10).json()["status"] == "rectifying"
+    assert (
+        do("order_rectification", requirement="建立检查计划备案制度", due_days=10).json()["status"]
+        == "rectifying"
+    )
     assert do("refer", note="涉嫌违反工作纪律").status_code == 200
     assert do("refer", note="again").status_code == 409
     assert do("reply", content="经核实部分属实，已责令整改并移送").json()["status"] == "replied"
@@ -190,7 +214,11 @@ def test_full_flow_through_the_api(nl, p, inv, jw):
     assert t["status"] == "replied" and t["reply"].startswith("经核实")
     actions = [e["action"] for e in t["timeline"]]
     assert "request_explanation" not in actions and "explanation_received" not in actions
-    rated = Client().post("/api/v1/reports/track/rate", json.dumps({**creds, "rating": "satisfied"}), content_type="application/json")
+    rated = Client().post(
+        "/api/v1/reports/track/rate",
+        json.dumps({**creds, "rating": "satisfied"}),
+        content_type="application/json",
+    )
     assert rated.status_code == 200 and rated.json()["status"] == "closed"
     detail = api.get(f"/api/v1/reports/{report.pk}").json()
     assert detail["rating"] == "satisfied"
@@ -205,7 +233,12 @@ def test_reject_and_reporter_material_on_page(nl, p, inv):
     c = Client()
     r = c.post(
         "/negative-list/track/",
-        {"tracking_code": report.tracking_code, "secret": secret, "action": "add_material", "text": "补充：第二次检查的时间是11月25日"},
+        {
+            "tracking_code": report.tracking_code,
+            "secret": secret,
+            "action": "add_material",
+            "text": "补充：第二次检查的时间是11月25日",
+        },
     )
     assert r.status_code == 200 and "补充：第二次检查" in r.content.decode()
     bad = c.post("/negative-list/track/", {"tracking_code": report.tracking_code, "secret": "WRONG"})
@@ -219,7 +252,9 @@ def test_enterprise_pages_my_reports_and_rating(nl, p, inv):
     report, secret = file_report(p.ent_user)
     assert secret is None
     c = p.client(p.ent_user)
-    assert report.number not in c.get("/negative-list/mine/").content.decode()  # internal number stays internal
+    assert (
+        report.number not in c.get("/negative-list/mine/").content.decode()
+    )  # internal number stays internal
     assert c.get(f"/negative-list/mine/{report.pk}/").status_code == 200
     assert p.client(p.competitor_user).get(f"/negative-list/mine/{report.pk}/").status_code == 404
     to_concluded(inv, report)
@@ -265,7 +300,12 @@ def test_dept_and_jw_pages(nl, p, inv, jw):
     p.client(p.leader).post("/negative-list/requests/", {"request": req.pk, "answer": "已说明"})
     req.refresh_from_db()
     assert req.answer == "已说明" and req.answered_by == p.leader
-    assert p.client(p.other_handler).post("/negative-list/requests/", {"request": req.pk, "answer": "x"}).status_code == 404
+    assert (
+        p.client(p.other_handler)
+        .post("/negative-list/requests/", {"request": req.pk, "answer": "x"})
+        .status_code
+        == 404
+    )
     j = p.client(jw).get("/negative-list/requests/").content.decode()
     assert "移送说明文字" in j and SECRET_TEXT in j and NAME not in j and PHONE not in j
     assert Referral.objects.count() == 1

@@ -22,23 +22,44 @@ pytestmark = pytest.mark.django_db
 def test_check_retaliation_alerts_once_within_two_years(nl, p, inv):
     report, _ = file_report(p.ent_user)
     gdgs = report.department
-    alerts = check_retaliation(department=gdgs, enterprise=p.enterprise, action="行政检查", ref="inspection:1")
+    alerts = check_retaliation(
+        department=gdgs, enterprise=p.enterprise, action="行政检查", ref="inspection:1"
+    )
     assert len(alerts) == 1 and alerts[0].report == report
-    assert check_retaliation(department=gdgs, enterprise=p.enterprise, action="行政检查", ref="inspection:1") == []
+    assert (
+        check_retaliation(department=gdgs, enterprise=p.enterprise, action="行政检查", ref="inspection:1")
+        == []
+    )
     n = Notification.objects.filter(user=inv, title__startswith="打击报复预警").get()
     assert report.number in n.title and NAME not in n.title + n.body and PHONE not in n.title + n.body
     # another enterprise, another department, or after two years: nothing
-    assert check_retaliation(department=gdgs, enterprise=p.competitor, action="检查", ref="inspection:2") == []
-    assert check_retaliation(department=p.other_handler.department, enterprise=p.enterprise, action="检查", ref="x:3") == []
+    assert (
+        check_retaliation(department=gdgs, enterprise=p.competitor, action="检查", ref="inspection:2") == []
+    )
+    assert (
+        check_retaliation(
+            department=p.other_handler.department, enterprise=p.enterprise, action="检查", ref="x:3"
+        )
+        == []
+    )
     later = report.created_at + timedelta(days=800)
-    assert check_retaliation(department=gdgs, enterprise=p.enterprise, action="处罚", ref="penalty:9", at=later) == []
+    assert (
+        check_retaliation(department=gdgs, enterprise=p.enterprise, action="处罚", ref="penalty:9", at=later)
+        == []
+    )
     # ids work as well as objects
-    assert len(check_retaliation(department=gdgs.pk, enterprise=p.enterprise.pk, action="处罚", ref="penalty:1")) == 1
+    assert (
+        len(check_retaliation(department=gdgs.pk, enterprise=p.enterprise.pk, action="处罚", ref="penalty:1"))
+        == 1
+    )
 
 
 def test_anonymous_reports_are_not_linked_to_an_enterprise(nl, p):
     file_report(None)
-    assert check_retaliation(department=p.handler.department, enterprise=p.enterprise, action="检查", ref="i:1") == []
+    assert (
+        check_retaliation(department=p.handler.department, enterprise=p.enterprise, action="检查", ref="i:1")
+        == []
+    )
 
 
 def test_worker_scans_returned_and_overdue_appeals(nl, p, inv):
@@ -46,7 +67,9 @@ def test_worker_scans_returned_and_overdue_appeals(nl, p, inv):
     with time_machine.travel(start, tick=False):
         old = submit(p)
         appeal_services.appeal_dispatch(appeal_id=old.pk, by=p.center, department="gdgs")
-        appeal_services.appeal_return(appeal_id=old.pk, by=p.handler, reason="不属于本单位")  # before the report
+        appeal_services.appeal_return(
+            appeal_id=old.pk, by=p.handler, reason="不属于本单位"
+        )  # before the report
     with time_machine.travel(start + timedelta(days=1), tick=False):
         report, _ = file_report(p.ent_user)
     with time_machine.travel(start + timedelta(days=2), tick=False):
