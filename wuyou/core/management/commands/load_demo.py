@@ -1,5 +1,6 @@
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from wuyou.core.demo.loader import load
@@ -21,6 +22,8 @@ class Command(BaseCommand):
             f"正在加载演示数据 / loading demo data: {appeals} appeals, {enterprises} enterprises …"
         )
         summary = load(appeals=appeals, enterprises=enterprises, seed=seed, out=self.stdout.write)
+        # The negative list (idempotent) and the investigator permission for the demo center login.
+        call_command("load_negative_list", "--grant", "center", stdout=self.stdout)
         if summary is None:
             self.stdout.write("演示数据已存在，未做任何改动。/ Demo data already loaded; nothing to do.")
             return
