@@ -49,3 +49,12 @@ def test_english_is_available(client, db):
     c.post("/i18n/setlang/", {"language": "en", "next": "/notifications/"})
     page = c.get("/notifications/").content.decode()
     assert "Department inbox" in page and "Sign out" in page
+
+
+def test_browser_language_does_not_switch_the_ui(db):
+    from wuyou.testing import build_personas
+
+    p = build_personas()
+    c = p.client(p.handler)
+    page = c.get("/notifications/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert "部门收件箱" in page
