@@ -270,6 +270,15 @@ class Gunicorn:
 # ---------------------------------------------------------------- the measurement
 
 
+def database_backends() -> set[int]:
+    """PostgreSQL backend pids connected to this database (empty elsewhere)."""
+    if connection.vendor != "postgresql":
+        return set()
+    with connection.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        return {r[0] for r in cur.fetchall()}
+
+
 def max_appeal_id() -> int:
     return Appeal.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
@@ -294,10 +303,11 @@ def measure_intake_http(
         meter = CpuMeter(
             {
                 "server": server.is_ours,
-                "postgres": lambda pid, comm, ppid: comm.startswith("postgres"),
+                "postgres": lambda pid, comm, ppid: pid in backends,
                 "client": lambda pid, comm, ppid: pid == os.getpid(),
             }
         )
+        backends = database_backends()  # this database's server processes (gunicorn's and ours)
         mark = max_appeal_id()
         load_before = loadavg()
         meter.start()

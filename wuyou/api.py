@@ -1,6 +1,7 @@
 """The JSON API at /api/v1/: one NinjaAPI, routers from the apps, one error format {"code", "message"}."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -63,6 +64,13 @@ def on_validation(request, exc: NinjaValidationError):
         loc = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path"))
         parts.append(f"{loc}: {err.get('msg', '')}" if loc else str(err.get("msg", "")))
     return error(request, 422, "validation_error", "请求参数不正确：" + "；".join(parts))
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def on_out_of_range(request, exc):
+    # An id or number beyond what the database column holds names nothing that exists.
+    return error(request, 400, "out_of_range", "参数超出允许范围")
 
 
 @api.exception_handler(AuthenticationError)

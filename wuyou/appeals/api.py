@@ -18,6 +18,8 @@ from .selectors import is_overdue, search, visible_appeals
 
 router = Router(tags=["appeals"])
 PAGE_SIZE = 50
+# Far beyond any real list, and keeps OFFSET inside a 64-bit integer.
+MAX_PAGE = 100_000
 
 
 class EnterpriseRef(Schema):
@@ -172,8 +174,8 @@ def list_appeals(
     q: str | None = None,
     page: int = 1,
 ):
-    if page < 1:
-        raise InvalidInput("页码必须从 1 开始", code="invalid_page")
+    if not 1 <= page <= MAX_PAGE:
+        raise InvalidInput(f"页码须在 1 到 {MAX_PAGE} 之间", code="invalid_page")
     qs = search(request.user, status=status, department=department, overdue=overdue, q=q)
     count = qs.count()
     rows = list(qs.prefetch_related("co_handlers__department")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])

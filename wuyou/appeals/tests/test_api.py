@@ -214,6 +214,8 @@ def test_lists_only_what_the_user_may_see_and_masks_nothing_extra(p):
     assert p.api(p.center).get(f"{BASE}/appeals?status=dispatched&department=gdgs").json()["count"] == 1
     assert p.api(p.center).get(f"{BASE}/appeals?q={a.number}").json()["items"][0]["id"] == a.pk
     assert p.api(p.center).get(f"{BASE}/appeals?overdue=true").json()["count"] == 0
+    resp = p.api(p.center).get(f"{BASE}/appeals?page=2305843009213693952")
+    assert resp.status_code == 400 and resp.json()["code"] == "invalid_page"
 
 
 def test_wrong_role_actions_are_403(p):

@@ -135,3 +135,10 @@ def test_illegal_action_shows_message_and_changes_nothing(p):
 def test_healthz(client, db):
     resp = client.get("/healthz")
     assert resp.status_code == 200 and resp.json()["database"] == "ok"
+
+
+def test_absurd_ids_are_404_not_500(p):
+    c = p.client(p.center)
+    assert c.get("/appeals/99999999999999999999999/").status_code == 404
+    resp = p.api(p.center).get("/api/v1/appeals/99999999999999999999999")
+    assert resp.status_code in (400, 404)
