@@ -91,9 +91,9 @@ def on_http_error(request, exc: HttpError):
 
 def register_routers():
     from wuyou.appeals.api import router as appeals_router
+    from wuyou.appeals.api_stats import router as stats_router
     from wuyou.dispatch.api import router as dispatch_router
     from wuyou.negative_list.api import router as negative_list_router
-    from wuyou.appeals.api_stats import router as stats_router
     from wuyou.orgs.api import router as orgs_router
     from wuyou.workdays.api import router as calendar_router
 
