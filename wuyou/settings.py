@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the API docs page's Swagger UI from local static files, not a CDN
     "wuyou.core",
     "wuyou.orgs",
     "wuyou.workdays",

@@ -250,3 +250,12 @@ def test_openapi_schema_builds(client, db):
     assert resp.status_code == 200
     paths = resp.json()["paths"]
     assert f"{BASE}/appeals" in paths and f"{BASE}/calendar/add-workdays" in paths
+
+
+def test_api_docs_page_uses_no_cdn(client, db):
+    from wuyou.testing import build_personas
+
+    p = build_personas()
+    page = p.client(p.center).get(f"{BASE}/docs").content.decode()
+    assert "swagger" in page.lower()
+    assert "cdn" not in page.lower() and "https://" not in page
