@@ -32,6 +32,11 @@ def parse_args(argv=None):
     p.add_argument("--skip", action="append", default=[], choices=["intake", "inbox", "sweep", "stats"])
     p.add_argument("--diagnose", action="store_true", help="always run the diagnostics (else only on a miss)")
     p.add_argument("--no-docs", action="store_true", help="do not rewrite docs/performance.md")
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="update the saved results of this size with this run's measurements instead of replacing them",
+    )
     return p.parse_args(argv)
 
 
@@ -137,6 +142,17 @@ def main(argv=None) -> int:
             log(
                 f"  without replied: to_sign p95 {m['to_sign']['p95_ms']} ms, all tabs p95 {m['all']['p95_ms']} ms"
             )
+            log("inbox what-if: without the replied tab, and visibility as department OR id list …")
+            for label in ("busiest", "smallest"):
+                u = User.objects.get(username=f"bench-{results['inbox'][label]['department']}-h")
+                with inbox.without_tabs("replied"), inbox.split_visibility():
+                    m = inbox.measure_inbox(u, reps=args.inbox_reps, other_reps=max(20, args.inbox_reps // 4))
+                m["department"] = results["inbox"][label]["department"]
+                results[f"inbox_proposed_{label}"] = m
+                log(
+                    f"  {label}: to_sign p95 {m['to_sign']['p95_ms']} ms, all tabs p95 {m['all']['p95_ms']} ms, "
+                    f"queries {sorted({v['queries'] for k, v in m.items() if isinstance(v, dict) and k != 'all'})}"
+                )
 
     if "intake" not in args.skip:
         ent_user = User.objects.get(pk=actors.intake_user_id)
@@ -186,6 +202,10 @@ def main(argv=None) -> int:
     results["machine"]["loadavg_at_end"] = common.loadavg()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     out = OUT_DIR / f"results-{args.appeals}.json"
+    if args.merge and out.exists():
+        merged = json.loads(out.read_text())
+        merged.update(results)
+        results = merged
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))
     print()
     print(report.table(results))
