@@ -4,8 +4,8 @@ HOW_TO_RUN = """\
 ## How to run
 
 ```sh
-./run bench                    # 1,000,000 appeals (first run generates them: ~5 min; later runs reuse them)
-./run bench --appeals 20000    # a quick run on 20,000 appeals (~2 min)
+./run bench                    # 1,000,000 appeals: ~5 min to generate (once), ~10 min of measurements
+./run bench --appeals 20000    # a quick run on 20,000 appeals (~4 min)
 ./run bench --fresh            # drop and regenerate the benchmark database
 ./run bench --diagnose         # always run the diagnostics (otherwise only when a target is missed)
 ./run bench --skip intake --skip sweep   # only some measurements (intake, inbox, sweep, stats)

@@ -217,7 +217,8 @@ def _pad(s: str, w: int) -> str:
 def markdown_table(r: dict) -> str:
     lines = ["| measurement | figure | target | |", "| --- | --- | --- | --- |"]
     for a, b, c, d in rows(r):
-        lines.append(f"| {a.strip()} | {b} | {c} | {d} |")
+        label = f"↳ {a.strip()}" if a.startswith("  ") else a
+        lines.append(f"| {label} | {b} | {c} | {d} |")
     return "\n".join(lines)
 
 
