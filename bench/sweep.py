@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from wuyou.appeals.models import Appeal, Event, Notification, Outbox, Status, Supervision
-from wuyou.appeals.services import sweep_all
+from wuyou.appeals.sweeps import sweep_all
 
 from .common import loadavg
 from .generate import read_meta, write_meta

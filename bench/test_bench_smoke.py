@@ -9,7 +9,7 @@ import pytest
 from bench import generate, inbox, intake, report, stats, sweep
 from wuyou.appeals.audit import verify_chain
 from wuyou.appeals.models import Appeal, Event, Status
-from wuyou.appeals.services import sweep_all
+from wuyou.appeals.sweeps import sweep_all
 from wuyou.orgs.models import User
 from wuyou.workdays.calendar import clear_cache
 

@@ -110,6 +110,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so tests with several threads (concurrency, live server) share one database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # JIT compilation added 0.1–0.4 s to the 三率 aggregate and never paid off for these queries.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
 AUTHENTICATION_BACKENDS = ["wuyou.orgs.auth.LockoutModelBackend"]
@@ -195,7 +199,7 @@ LOGGING = {
 }
 
 # Periodic tasks the worker runs each round: dotted paths to callables taking `now` and returning a dict of counts.
-WORKER_TASKS = ["wuyou.appeals.services.sweep_all"]
+WORKER_TASKS = ["wuyou.appeals.sweeps.sweep_all"]
 WORKER_TASKS.append("wuyou.dispatch.tasks.run")  # retrain when due, detect 批量诉求, auto-dispatch
 WORKER_INTERVAL_SECONDS = float(os.environ.get("WORKER_INTERVAL_SECONDS", "30"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))

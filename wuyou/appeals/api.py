@@ -114,8 +114,8 @@ def appeal_dict(a: Appeal, co_codes: list[str] | None = None, now=None) -> dict:
     }
 
 
-def detail_dict(a: Appeal) -> dict:
-    d = appeal_dict(a)
+def detail_dict(a: Appeal, co_codes: list[str] | None = None) -> dict:
+    d = appeal_dict(a, co_codes)
     d.update(
         contact_name=a.contact_name,
         contact_phone=a.contact_phone,
@@ -162,7 +162,8 @@ def create_appeal(request, payload: AppealIn):
         urgency=payload.urgency,
         location=payload.location,
     )
-    return 201, load_detail(request, appeal.pk)
+    # Built from the row just written: a fresh appeal has no co-handlers and one event.
+    return 201, detail_dict(appeal, co_codes=[])
 
 
 @router.get("", response=AppealPage, summary="诉求列表")

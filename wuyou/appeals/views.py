@@ -279,7 +279,7 @@ def dept_inbox(request):
     tab = request.GET.get("tab", "to_sign")
     tab = tab if tab in selectors.DEPT_TABS else "to_sign"
     now = timezone.now()
-    counts = {k: selectors.department_inbox(request.user, k, now).count() for k in selectors.DEPT_TABS}
+    counts = {k: selectors.department_inbox(request.user, k, now).count() for k in selectors.COUNTED_TABS}
     qs = selectors.department_inbox(request.user, tab, now).prefetch_related(
         Prefetch("co_handlers", queryset=CoHandler.objects.select_related("department"))
     )
@@ -288,7 +288,7 @@ def dept_inbox(request):
         "appeals/dept_inbox.html",
         {
             "tab": tab,
-            "tabs": [(k, v[0], counts[k]) for k, v in selectors.DEPT_TABS.items()],
+            "tabs": [(k, v[0], counts.get(k)) for k, v in selectors.DEPT_TABS.items()],
             "page": paginate(request, qs),
             "now": now,
         },

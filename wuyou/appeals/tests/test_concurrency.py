@@ -8,6 +8,7 @@ import pytest
 from django.db import close_old_connections, connection
 
 from wuyou.appeals import services as s
+from wuyou.appeals import sweeps
 from wuyou.appeals.audit import verify_chain
 from wuyou.appeals.models import Action, Appeal, Status
 from wuyou.core.errors import DomainError
@@ -76,7 +77,7 @@ def test_two_workers_sweeping_at_once_escalate_exactly_once():
         s.appeal_dispatch(appeal_id=a.pk, by=p.center, department="gdgs")
         ids.append(a.pk)
     later = timezone.now() + timedelta(days=60)
-    results = race(lambda: s.sweep_reply_overdue(later), lambda: s.sweep_reply_overdue(later))
+    results = race(lambda: sweeps.sweep_reply_overdue(later), lambda: sweeps.sweep_reply_overdue(later))
     assert [r[0] for r in results] == ["ok", "ok"], results
     assert results[0][1] + results[1][1] == 6
     for pk in ids:

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from wuyou.appeals import services as s
+from wuyou.appeals import sweeps
 from wuyou.appeals.models import Action, Event, Notification, Outbox, Status, Supervision
 from wuyou.appeals.outbox import deliver_due
 from wuyou.appeals.sms import MemorySmsBackend
@@ -43,9 +44,9 @@ def test_suggestion_ten_days_across_new_year_into_estimated_2027(p):
 
 def test_sign_overdue_urges_leader_once(p):
     a = dispatched(p, at(2026, 11, 2, 9, 0))
-    assert s.sweep_sign_overdue(at(2026, 11, 3, 23, 0)) == 0
-    assert s.sweep_sign_overdue(at(2026, 11, 4, 0, 1)) == 1
-    assert s.sweep_sign_overdue(at(2026, 11, 4, 0, 2)) == 0
+    assert sweeps.sweep_sign_overdue(at(2026, 11, 3, 23, 0)) == 0
+    assert sweeps.sweep_sign_overdue(at(2026, 11, 4, 0, 1)) == 1
+    assert sweeps.sweep_sign_overdue(at(2026, 11, 4, 0, 2)) == 0
     assert Notification.objects.filter(user=p.leader, appeal=a, title__startswith="催办").count() == 1
     assert a.events.filter(action=Action.URGE).count() == 1
 
@@ -57,29 +58,29 @@ def test_warning_at_80_percent_then_level1_then_level2(p):
     a.refresh_from_db()
     # 5 working days (11-03 … 11-09): the warning comes at the end of the 4th, Friday 11-06, not at a weekend.
     assert a.warn_at == at(2026, 11, 6, 23, 59, 59)
-    assert s.sweep_all(a.warn_at - timedelta(minutes=1))["warnings"] == 0
-    assert s.sweep_all(a.warn_at + timedelta(minutes=1))["warnings"] == 1
-    assert s.sweep_all(a.warn_at + timedelta(minutes=2))["warnings"] == 0
+    assert sweeps.sweep_all(a.warn_at - timedelta(minutes=1))["warnings"] == 0
+    assert sweeps.sweep_all(a.warn_at + timedelta(minutes=1))["warnings"] == 1
+    assert sweeps.sweep_all(a.warn_at + timedelta(minutes=2))["warnings"] == 0
     assert Notification.objects.filter(user=p.handler, title__startswith="即将到期").count() == 1
-    assert s.sweep_all(at(2026, 11, 9, 23, 0))["reply_overdue"] == 0
-    assert s.sweep_all(at(2026, 11, 10, 0, 1))["reply_overdue"] == 1
+    assert sweeps.sweep_all(at(2026, 11, 9, 23, 0))["reply_overdue"] == 0
+    assert sweeps.sweep_all(at(2026, 11, 10, 0, 1))["reply_overdue"] == 1
     a.refresh_from_db()
     assert a.escalation_level == 1
     assert Supervision.objects.filter(appeal=a, level=1).count() == 1
     assert Notification.objects.filter(user=p.center, appeal=a).exists()
     # 5 working days after 11-09: 11-16 end of day.
-    assert s.sweep_all(at(2026, 11, 16, 23, 0))["reply_overdue"] == 0
-    assert s.sweep_all(at(2026, 11, 17, 0, 1))["reply_overdue"] == 1
+    assert sweeps.sweep_all(at(2026, 11, 16, 23, 0))["reply_overdue"] == 0
+    assert sweeps.sweep_all(at(2026, 11, 17, 0, 1))["reply_overdue"] == 1
     a.refresh_from_db()
     assert a.escalation_level == 2
     assert Notification.objects.filter(user=p.team, appeal=a).exists()
-    assert s.sweep_all(at(2026, 11, 30))["reply_overdue"] == 0
+    assert sweeps.sweep_all(at(2026, 11, 30))["reply_overdue"] == 0
     assert a.events.filter(action=Action.ESCALATE).count() == 2
 
 
 def test_worker_run_late_escalates_straight_to_level2_once(p):
     a = dispatched(p, at(2026, 11, 2, 9, 0))
-    assert s.sweep_reply_overdue(at(2026, 12, 1)) == 1
+    assert sweeps.sweep_reply_overdue(at(2026, 12, 1)) == 1
     a.refresh_from_db()
     assert a.escalation_level == 2 and a.events.filter(action=Action.ESCALATE).count() == 1
 
@@ -102,8 +103,8 @@ def test_unrated_closes_after_three_working_days_and_is_excluded_from_satisfacti
         s.appeal_sign(appeal_id=a.pk, by=p.handler)
         a = s.appeal_reply(appeal_id=a.pk, by=p.handler, result="solved", content="已处理")
     assert a.rate_due_at == at(2026, 11, 6, 23, 59, 59)
-    assert s.sweep_unrated(at(2026, 11, 6, 23, 0)) == 0
-    assert s.sweep_unrated(at(2026, 11, 7, 0, 1)) == 1
+    assert sweeps.sweep_unrated(at(2026, 11, 6, 23, 0)) == 0
+    assert sweeps.sweep_unrated(at(2026, 11, 7, 0, 1)) == 1
     a.refresh_from_db()
     assert a.status == Status.CLOSED and a.rating == ""
     from wuyou.appeals.metrics import department_stats
@@ -117,7 +118,7 @@ def test_paused_appeal_is_not_escalated(p):
     with time_machine.travel(at(2026, 11, 2, 10, 0), tick=False):
         s.appeal_sign(appeal_id=a.pk, by=p.handler)
         s.appeal_pause(appeal_id=a.pk, by=p.handler, reason="等待材料")
-    assert s.sweep_all(at(2026, 11, 20))["reply_overdue"] == 0
+    assert sweeps.sweep_all(at(2026, 11, 20))["reply_overdue"] == 0
 
 
 def test_worker_command_once(p):

@@ -26,6 +26,7 @@ from django.utils import timezone
 from stdnum.cn import uscc as stdnum_uscc
 
 from wuyou.appeals import services as svc
+from wuyou.appeals import sweeps
 from wuyou.appeals.deadlines import limits_for
 from wuyou.appeals.models import Appeal, Notification, Outbox, Status
 from wuyou.core.errors import DomainError
@@ -1011,7 +1012,7 @@ class DemoBuilder:
                 if t < start:
                     continue
                 yield t
-                svc.sweep_all(t)
+                sweeps.sweep_all(t)
             d += timedelta(days=1)
 
     def replay(self, plans: list[Plan]):
@@ -1084,7 +1085,7 @@ class DemoBuilder:
         )
         plans = self.build_plans()
         self.replay(plans)
-        swept = svc.sweep_all()
+        swept = sweeps.sweep_all()
         self.tidy(timezone.now())
         counts = dict(
             sorted(
