@@ -8,6 +8,7 @@ import hashlib
 import json
 from datetime import UTC
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from .models import Appeal, Event
@@ -135,3 +136,57 @@ def verify_chain(batch_size: int = 5000):
             return checked, eid, f"诉求 {appeal_id} 第 {seq} 条事件内容被改动（哈希不符）"
         prev, expected_seq = digest, seq + 1
     return checked, None, ""
+
+
+def append_events(specs: list[dict]) -> list[Event]:
+    """Append many events with one read of the chain heads and one insert (the worker's batches).
+
+    Each spec: appeal, action, before, after, note, data, at (no actor: the system acts). The caller
+    holds the appeals' row locks, as for record_event."""
+    if not specs:
+        return []
+    ids = {spec["appeal"].pk for spec in specs}
+    latest = Event.objects.filter(appeal_id=OuterRef("appeal_id")).order_by("-seq").values("seq")[:1]
+    heads = {
+        appeal_id: (seq, digest)
+        for appeal_id, seq, digest in Event.objects.filter(
+            appeal_id__in=ids, seq=Subquery(latest)
+        ).values_list("appeal_id", "seq", "hash")
+    }
+    rows = []
+    for spec in specs:
+        appeal = spec["appeal"]
+        seq, prev = heads.get(appeal.pk, (0, GENESIS))
+        seq += 1
+        data = spec.get("data") or {}
+        digest = event_digest(
+            prev_hash=prev,
+            appeal_id=appeal.pk,
+            seq=seq,
+            action=str(spec["action"]),
+            actor_id=None,
+            department_id=appeal.department_id,
+            from_status=str(spec["before"]),
+            to_status=str(spec["after"]),
+            note=spec.get("note", ""),
+            data=data,
+            at=spec["at"],
+        )
+        rows.append(
+            Event(
+                appeal_id=appeal.pk,
+                seq=seq,
+                action=spec["action"],
+                actor_id=None,
+                department_id=appeal.department_id,
+                from_status=spec["before"],
+                to_status=spec["after"],
+                note=spec.get("note", ""),
+                data=data,
+                at=spec["at"],
+                prev_hash=prev,
+                hash=digest,
+            )
+        )
+        heads[appeal.pk] = (seq, digest)
+    return Event.objects.bulk_create(rows)
