@@ -85,7 +85,9 @@ def _run(guard: dict, changes: dict, apply, now, limit: int) -> int:
             appeals = list(
                 Appeal.objects.select_for_update(skip_locked=True)
                 .filter(**guard)
-                .order_by("pk")[: min(BATCH, limit - done)]
+                .order_by()[
+                    : min(BATCH, limit - done)
+                ]  # no ORDER BY: let the due-time indexes drive the scan
             )
             if not appeals:
                 break
