@@ -100,6 +100,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded database lives in var/, which a fresh clone does not have yet.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets the worker and the web server write without "database is locked" errors.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
