@@ -24,6 +24,9 @@ NAV = [
     ("notifications", _("消息"), None),
 ]
 
+# Links that also need a permission, not only a role.
+NAV_PERMISSIONS = {"nl_center_list": "negative_list.investigate_report"}
+
 
 def navigation(request):
     user = getattr(request, "user", None)
@@ -31,8 +34,9 @@ def navigation(request):
         return {"nav_items": []}
     items = []
     for name, label, roles in NAV:
-        if roles is None or user.role in roles or (user.is_superuser and Role.ADMIN in roles):
-            items.append(
-                {"url": reverse(name), "label": label, "active": request.path.startswith(reverse(name))}
-            )
+        if not (roles is None or user.role in roles or (user.is_superuser and Role.ADMIN in roles)):
+            continue
+        if name in NAV_PERMISSIONS and not user.has_perm(NAV_PERMISSIONS[name]):
+            continue
+        items.append({"url": reverse(name), "label": label, "active": request.path.startswith(reverse(name))})
     return {"nav_items": items}

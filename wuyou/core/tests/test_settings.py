@@ -58,3 +58,14 @@ def test_browser_language_does_not_switch_the_ui(db):
     c = p.client(p.handler)
     page = c.get("/notifications/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
     assert "部门收件箱" in page
+
+
+def test_report_handling_link_only_for_investigators(db):
+    from django.contrib.auth.models import Permission
+
+    from wuyou.testing import build_personas
+
+    p = build_personas()
+    assert "举报办理" not in p.client(p.center).get("/notifications/").content.decode()
+    p.center.user_permissions.add(Permission.objects.get(codename="investigate_report"))
+    assert "举报办理" in p.client(p.center).get("/notifications/").content.decode()
