@@ -15,11 +15,11 @@ from wuyou.orgs.models import ApiToken, hash_token
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        row = (
-            ApiToken.objects.select_related("user", "user__department", "user__enterprise")
-            .filter(key_hash=hash_token(token))
-            .first()
-        )
+        # [:1], not .first(): key_hash is unique, and .first() would add an ORDER BY to compile.
+        rows = ApiToken.objects.select_related("user", "user__department", "user__enterprise").filter(
+            key_hash=hash_token(token)
+        )[:1]
+        row = rows[0] if rows else None
         if row is None or not row.user.is_active:
             return None
         now = timezone.now()

@@ -114,8 +114,10 @@ def appeal_dict(a: Appeal, co_codes: list[str] | None = None, now=None) -> dict:
     }
 
 
-def detail_dict(a: Appeal, co_codes: list[str] | None = None) -> dict:
+def detail_dict(a: Appeal, co_codes: list[str] | None = None, events=None) -> dict:
     d = appeal_dict(a, co_codes)
+    if events is None:
+        events = a.events.select_related("actor").order_by("seq")
     d.update(
         contact_name=a.contact_name,
         contact_phone=a.contact_phone,
@@ -131,7 +133,7 @@ def detail_dict(a: Appeal, co_codes: list[str] | None = None) -> dict:
                 "note": e.note,
                 "at": local(e.at),
             }
-            for e in a.events.select_related("actor").order_by("seq")
+            for e in events
         ],
     )
     return d
@@ -162,8 +164,8 @@ def create_appeal(request, payload: AppealIn):
         urgency=payload.urgency,
         location=payload.location,
     )
-    # Built from the row just written: a fresh appeal has no co-handlers and one event.
-    return 201, detail_dict(appeal, co_codes=[])
+    # Built from the rows just written: a fresh appeal has no co-handlers and one event.
+    return 201, detail_dict(appeal, co_codes=[], events=[appeal.submit_event])
 
 
 @router.get("", response=AppealPage, summary="诉求列表")

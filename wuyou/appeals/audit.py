@@ -77,7 +77,7 @@ def record_event(
         appeal_id=appeal.pk,
         seq=seq,
         action=action,
-        actor_id=actor_id,
+        actor=by,
         department_id=department_id,
         from_status=before,
         to_status=after,
