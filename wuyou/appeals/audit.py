@@ -11,6 +11,8 @@ from datetime import UTC
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from wuyou.core.rows import insert_rows
+
 from .models import Appeal, Event
 
 GENESIS = "0" * 64
@@ -138,13 +140,13 @@ def verify_chain(batch_size: int = 5000):
     return checked, None, ""
 
 
-def append_events(specs: list[dict]) -> list[Event]:
+def append_events(specs: list[dict]) -> int:
     """Append many events with one read of the chain heads and one insert (the worker's batches).
 
     Each spec: appeal, action, before, after, note, data, at (no actor: the system acts). The caller
-    holds the appeals' row locks, as for record_event."""
+    holds the appeals' row locks, as for record_event. Returns the number of events written."""
     if not specs:
-        return []
+        return 0
     ids = {spec["appeal"].pk for spec in specs}
     latest = Event.objects.filter(appeal_id=OuterRef("appeal_id")).order_by("-seq").values("seq")[:1]
     heads = {
@@ -159,34 +161,52 @@ def append_events(specs: list[dict]) -> list[Event]:
         seq, prev = heads.get(appeal.pk, (0, GENESIS))
         seq += 1
         data = spec.get("data") or {}
+        action, before, after = str(spec["action"]), str(spec["before"]), str(spec["after"])
+        note = spec.get("note", "")
         digest = event_digest(
             prev_hash=prev,
             appeal_id=appeal.pk,
             seq=seq,
-            action=str(spec["action"]),
+            action=action,
             actor_id=None,
             department_id=appeal.department_id,
-            from_status=str(spec["before"]),
-            to_status=str(spec["after"]),
-            note=spec.get("note", ""),
+            from_status=before,
+            to_status=after,
+            note=note,
             data=data,
             at=spec["at"],
         )
         rows.append(
-            Event(
-                appeal_id=appeal.pk,
-                seq=seq,
-                action=spec["action"],
-                actor_id=None,
-                department_id=appeal.department_id,
-                from_status=spec["before"],
-                to_status=spec["after"],
-                note=spec.get("note", ""),
-                data=data,
-                at=spec["at"],
-                prev_hash=prev,
-                hash=digest,
+            (
+                appeal.pk,
+                seq,
+                action,
+                None,
+                appeal.department_id,
+                before,
+                after,
+                note,
+                data,
+                spec["at"],
+                prev,
+                digest,
             )
         )
         heads[appeal.pk] = (seq, digest)
-    return Event.objects.bulk_create(rows)
+    return insert_rows(Event, EVENT_COLUMNS, rows)
+
+
+EVENT_COLUMNS = (
+    "appeal",
+    "seq",
+    "action",
+    "actor",
+    "department",
+    "from_status",
+    "to_status",
+    "note",
+    "data",
+    "at",
+    "prev_hash",
+    "hash",
+)

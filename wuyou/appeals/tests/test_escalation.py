@@ -51,6 +51,23 @@ def test_sign_overdue_urges_leader_once(p):
     assert a.events.filter(action=Action.URGE).count() == 1
 
 
+def test_overdue_batch_mails_each_leader_one_list_and_keeps_one_inbox_entry_per_appeal(p):
+    appeals = [dispatched(p, at(2026, 11, 2, 9, 0), title=f"厂区道路破损第{i}处") for i in range(3)]
+    assert sweeps.sweep_all(at(2026, 11, 4, 0, 1))["sign_overdue"] == 3
+    for a in appeals:
+        assert Notification.objects.filter(user=p.leader, appeal=a, title__startswith="催办").count() == 1
+    mails = Outbox.objects.filter(to=p.leader.email, subject__startswith="催办")
+    assert mails.count() == 1
+    digest = mails.get()
+    assert digest.subject == "催办：超时未签收的诉求（3 件）"
+    assert all(a.number in digest.body for a in appeals)
+    # Chains stay intact when events are written in bulk.
+    assert all(a.events.filter(action=Action.URGE).count() == 1 for a in appeals)
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "审计链完整" in out.getvalue()
+
+
 def test_warning_at_80_percent_then_level1_then_level2(p):
     a = dispatched(p, at(2026, 11, 2, 9, 0))  # help: due 11-09 23:59:59
     with time_machine.travel(at(2026, 11, 2, 10, 0), tick=False):
