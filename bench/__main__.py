@@ -135,24 +135,6 @@ def main(argv=None) -> int:
             results["inbox_slowest_sql"] = {"tab": worst, "queries": inbox.slowest_queries(user, worst)}
             for ms, sql in results["inbox_slowest_sql"]["queries"][:3]:
                 log(f"  slowest SQL of ?tab={worst}: {ms:.0f} ms {sql[:160]}…")
-            log("inbox what-if: the same page without the 已答复 (replied) tab …")
-            with inbox.without_tabs("replied"):
-                m = inbox.measure_inbox(user, reps=args.inbox_reps, other_reps=max(20, args.inbox_reps // 4))
-            results["inbox_without_replied"] = m
-            log(
-                f"  without replied: to_sign p95 {m['to_sign']['p95_ms']} ms, all tabs p95 {m['all']['p95_ms']} ms"
-            )
-            log("inbox what-if: without the replied tab, and visibility as department OR id list …")
-            for label in ("busiest", "smallest"):
-                u = User.objects.get(username=f"bench-{results['inbox'][label]['department']}-h")
-                with inbox.without_tabs("replied"), inbox.split_visibility():
-                    m = inbox.measure_inbox(u, reps=args.inbox_reps, other_reps=max(20, args.inbox_reps // 4))
-                m["department"] = results["inbox"][label]["department"]
-                results[f"inbox_proposed_{label}"] = m
-                log(
-                    f"  {label}: to_sign p95 {m['to_sign']['p95_ms']} ms, all tabs p95 {m['all']['p95_ms']} ms, "
-                    f"queries {sorted({v['queries'] for k, v in m.items() if isinstance(v, dict) and k != 'all'})}"
-                )
 
     if "intake" not in args.skip:
         ent_user = User.objects.get(pk=actors.intake_user_id)

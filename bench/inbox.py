@@ -8,17 +8,13 @@ benchmark's gunicorn, with the session cookie of the forced login.
 
 import http.client
 import time
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from wuyou.appeals import selectors
-from wuyou.appeals.models import OPEN_STATUSES, Appeal, CoHandler
-from wuyou.orgs.models import DEPT_ROLES
 
 from .common import loadavg, percentile
 
@@ -33,50 +29,6 @@ def logged_in_client(user) -> Client:
     client = Client(SERVER_NAME="localhost")
     client.force_login(user)
     return client
-
-
-@contextmanager
-def without_tabs(*names):
-    """What-if: the inbox without some tabs (the view reads selectors.DEPT_TABS on every request)."""
-    saved = dict(selectors.DEPT_TABS)
-    for name in names:
-        selectors.DEPT_TABS.pop(name, None)
-    try:
-        yield
-    finally:
-        selectors.DEPT_TABS.clear()
-        selectors.DEPT_TABS.update(saved)
-
-
-@contextmanager
-def split_visibility():
-    """What-if for selectors.visible_appeals (department roles): `department = d OR pk IN (<ids of the open
-    appeals d co-handles>)` instead of `department = d OR EXISTS(co-handler row)`.
-
-    The OR with a correlated EXISTS cannot use the (department, status, reply_due_at) index, so every tab's
-    count walks all appeals in the tab's statuses, of every department. With a literal id list PostgreSQL
-    combines two index scans (BitmapOr). The list holds the co-handled appeals in open statuses — exactly
-    what the four open tabs need; it is read once per request (one small query on cohandler_dept).
-    """
-    original = selectors.visible_appeals
-
-    def patched(user):
-        if user.is_authenticated and user.is_active and user.role in DEPT_ROLES and user.department_id:
-            co = getattr(user, "_bench_co_open", None)
-            if co is None:
-                co = user._bench_co_open = list(
-                    CoHandler.objects.filter(
-                        department_id=user.department_id, appeal__status__in=OPEN_STATUSES
-                    ).values_list("appeal_id", flat=True)
-                )
-            return Appeal.objects.filter(Q(department_id=user.department_id) | Q(pk__in=co))
-        return original(user)
-
-    selectors.visible_appeals = patched
-    try:
-        yield
-    finally:
-        selectors.visible_appeals = original
 
 
 def measure_inbox(

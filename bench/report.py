@@ -102,32 +102,6 @@ def rows(r: dict) -> list[tuple[str, str, str, str]]:
             ),
             ("  SQL queries per request", " / ".join(str(x) for x in queries), "constant", ""),
         ]
-    if "inbox_without_replied" in r:
-        w = r["inbox_without_replied"]
-        out.append(
-            (
-                "  what-if: busiest without the replied tab",
-                f"to_sign p95 {w['to_sign']['p95_ms']} ms, all tabs p95 {w['all']['p95_ms']} ms",
-                f"p95 ≤ {t.get('inbox_p95_ms', 50):.0f} ms",
-                _ok(w["all"]["p95_ms"], t.get("inbox_p95_ms", 50)),
-            )
-        )
-    for label in ("busiest", "smallest"):
-        w = r.get(f"inbox_proposed_{label}")
-        if not w:
-            continue
-        queries = sorted(
-            {v["queries"] for k, v in w.items() if isinstance(v, dict) and "queries" in v and k != "all"}
-        )
-        out.append(
-            (
-                f"  what-if: {w.get('department', label)} ({label}) without the replied tab, visibility split",
-                f"to_sign p95 {w['to_sign']['p95_ms']} ms, all 4 tabs p95 {w['all']['p95_ms']} ms, "
-                f"queries {' / '.join(map(str, queries))}",
-                f"p95 ≤ {t.get('inbox_p95_ms', 50):.0f} ms",
-                _ok(w["all"]["p95_ms"], t.get("inbox_p95_ms", 50)),
-            )
-        )
     if "inbox_http" in r:
         h = r["inbox_http"]
         out.append(

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from wuyou.orgs.models import Role
+from wuyou.orgs.models import DEPT_ROLES, Role
 
 from .models import Appeal, CoHandler, Status
 
@@ -50,39 +50,74 @@ def list_related(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
     return qs.select_related("enterprise", "department")
 
 
+def _led(user) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(department_id=user.department_id)
+
+
+def _awaiting_opinion(user) -> QuerySet[Appeal]:
+    # One filter() call: the same co-handler row must be this department's and still without an opinion.
+    return Appeal.objects.filter(
+        co_handlers__department_id=user.department_id, co_handlers__opinion_at__isnull=True
+    )
+
+
+OPEN_HANDLING = [Status.DISPATCHED, Status.IN_PROGRESS, Status.PAUSED]
+
+# The inbox of a department user: tabs of the appeals the department leads (主办), plus one tab of the open
+# appeals it co-handles (协办) and still owes an opinion on; it cannot sign or reply those. Keeping the two apart
+# lets every tab run on the department's own indexes; "led OR co-handled" in one query could not, and cost
+# the page most of its time at a million appeals (docs/performance.md).
 DEPT_TABS = {
-    "to_sign": ("待签收", lambda qs, now: qs.filter(status=Status.DISPATCHED).order_by("sign_due_at")),
+    "to_sign": (
+        "待签收",
+        lambda user, now: _led(user).filter(status=Status.DISPATCHED).order_by("sign_due_at"),
+    ),
     "in_progress": (
         "办理中",
-        lambda qs, now: qs.filter(status__in=[Status.IN_PROGRESS, Status.PAUSED]).order_by("reply_due_at"),
+        lambda user, now: (
+            _led(user).filter(status__in=[Status.IN_PROGRESS, Status.PAUSED]).order_by("reply_due_at")
+        ),
     ),
     "due_soon": (
         "即将到期",
-        lambda qs, now: qs.filter(status__in=HANDLING, warn_at__lte=now, reply_due_at__gte=now).order_by(
-            "reply_due_at"
+        lambda user, now: (
+            _led(user)
+            .filter(status__in=HANDLING, warn_at__lte=now, reply_due_at__gte=now)
+            .order_by("reply_due_at")
         ),
     ),
     "overdue": (
         "已超期",
-        lambda qs, now: qs.filter(status__in=HANDLING, reply_due_at__lt=now).order_by("reply_due_at"),
+        lambda user, now: (
+            _led(user).filter(status__in=HANDLING, reply_due_at__lt=now).order_by("reply_due_at")
+        ),
+    ),
+    "co_handling": (
+        "待协办",
+        lambda user, now: _awaiting_opinion(user).filter(status__in=OPEN_HANDLING).order_by("reply_due_at"),
     ),
     # The department's history is the search page's job; the inbox shows the last 90 days of replies.
     "replied": (
         "近90天已答复",
-        lambda qs, now: qs.filter(
-            status__in=[Status.REPLIED, Status.REVIEWING, Status.CLOSED], replied_at__gte=now - REPLIED_WINDOW
-        ).order_by("-replied_at"),
+        lambda user, now: (
+            _led(user)
+            .filter(
+                status__in=[Status.REPLIED, Status.REVIEWING, Status.CLOSED],
+                replied_at__gte=now - REPLIED_WINDOW,
+            )
+            .order_by("-replied_at")
+        ),
     ),
 }
 # Tabs whose size is shown on every inbox page: the work still to do. Counting the history
 # on every request cost most of the page's time at a million appeals (docs/performance.md).
-COUNTED_TABS = ("to_sign", "in_progress", "due_soon", "overdue")
+COUNTED_TABS = ("to_sign", "in_progress", "due_soon", "overdue", "co_handling")
 
 
 def department_inbox(user, tab: str, now=None) -> QuerySet[Appeal]:
-    now = now or timezone.now()
-    qs = visible_appeals(user)
-    return list_related(DEPT_TABS[tab][1](qs, now))
+    if not (user.is_authenticated and user.is_active and user.role in DEPT_ROLES and user.department_id):
+        return Appeal.objects.none()
+    return list_related(DEPT_TABS[tab][1](user, now or timezone.now()))
 
 
 def search(user, *, status=None, department=None, overdue=None, q=None, enterprise=None) -> QuerySet[Appeal]:

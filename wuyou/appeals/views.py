@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wuyou.core.errors import DomainError
+from wuyou.core.paging import CappedPaginator
 from wuyou.orgs.models import Department, Role
 from wuyou.orgs.validators import mask_phone
 
@@ -23,7 +23,6 @@ from .models import (
     Action,
     Appeal,
     Category,
-    CoHandler,
     Extension,
     Notification,
     Rating,
@@ -280,16 +279,15 @@ def dept_inbox(request):
     tab = tab if tab in selectors.DEPT_TABS else "to_sign"
     now = timezone.now()
     counts = {k: selectors.department_inbox(request.user, k, now).count() for k in selectors.COUNTED_TABS}
-    qs = selectors.department_inbox(request.user, tab, now).prefetch_related(
-        Prefetch("co_handlers", queryset=CoHandler.objects.select_related("department"))
-    )
+    qs = selectors.department_inbox(request.user, tab, now)
+    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "appeals/dept_inbox.html",
         {
             "tab": tab,
             "tabs": [(k, v[0], counts.get(k)) for k, v in selectors.DEPT_TABS.items()],
-            "page": paginate(request, qs),
+            "page": page,
             "now": now,
         },
     )

@@ -112,6 +112,41 @@ def test_department_signs_and_replies_through_pages(p):
     assert a.status == Status.REPLIED and a.reply_content == "已抢修恢复供电"
 
 
+def test_co_handler_sees_appeal_under_awaiting_opinion_until_it_gives_one(p):
+    a = submit(p)
+    s.appeal_dispatch(appeal_id=a.pk, by=p.center, department="gdgs", co_departments=["zjj"])
+    lead, co = p.client(p.handler), p.client(p.co_handler)
+    assert a.number in lead.get(reverse("dept_inbox"), {"tab": "to_sign"}).content.decode()
+    # The co-handler cannot sign, so the appeal is not in its 待签收 but in 待协办, counted in the tab.
+    assert a.number not in co.get(reverse("dept_inbox"), {"tab": "to_sign"}).content.decode()
+    page = co.get(reverse("dept_inbox"), {"tab": "co_handling"}).content.decode()
+    assert a.number in page and 'class="active">待协办 <span class="badge">1</span>' in page
+    assert a.number not in lead.get(reverse("dept_inbox"), {"tab": "co_handling"}).content.decode()
+    s.appeal_opinion(appeal_id=a.pk, by=p.co_handler, content="住建局：线路改造已列入计划。")
+    page = co.get(reverse("dept_inbox"), {"tab": "co_handling"}).content.decode()
+    assert a.number not in page and '待协办 <span class="badge">0</span>' in page
+
+
+def test_long_lists_are_counted_up_to_a_cap_and_say_so(p):
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from wuyou.appeals.models import Appeal
+    from wuyou.core.paging import CappedPaginator
+
+    for _ in range(3):
+        submit(p)
+    qs = Appeal.objects.order_by("id")
+    capped = CappedPaginator(qs, 1, cap=2)
+    assert (capped.count, capped.capped, capped.num_pages) == (2, True, 2)
+    html = render_to_string("appeals/_rows.html", {"page": capped.get_page(1), "now": timezone.now()})
+    assert "共 2+ 件" in html
+    whole = CappedPaginator(qs, 1, cap=5)
+    assert (whole.count, whole.capped) == (3, False)
+    html = render_to_string("appeals/_rows.html", {"page": whole.get_page(1), "now": timezone.now()})
+    assert "共 3 件" in html
+
+
 def test_wrong_department_cannot_act_through_pages(p):
     a = submit(p)
     s.appeal_dispatch(appeal_id=a.pk, by=p.center, department="gdgs")
