@@ -1,8 +1,8 @@
 """Intake throughput: POST /api/v1/appeals from C client threads for a fixed time.
 
-Against gunicorn (the real thing) the clients are stdlib threads with keep-alive http.client connections
-(gunicorn's default sync worker answers `Connection: close`, so a client reconnects when told to — a loopback
-connect costs ~0.1 ms and is part of the measured latency). The smoke test drives the same loop through
+Against gunicorn (the real thing, configured by the project's gunicorn.conf.py: threaded workers with
+keep-alive) the clients are stdlib threads with keep-alive http.client connections that reconnect when the
+server closes one (a loopback connect costs ~0.1 ms and is part of the measured latency). The smoke test drives the same loop through
 Django's test Client in-process with one client.
 """
 
@@ -298,8 +298,10 @@ def measure_intake_http(
     token = ApiToken.issue(user)
     before = max_appeal_id()
     try:
-        # Warm every worker (imports, URL resolver, first DB connection) outside the clock.
-        run_load(lambda: http_sender("127.0.0.1", server.port, token), duration=2.0, concurrency=4)
+        # Warm every worker and thread (imports, URL resolver, first DB connection) outside the clock, with
+        # as many clients as the measurement, so every database connection exists before the CPU meter
+        # takes its list of PostgreSQL processes.
+        run_load(lambda: http_sender("127.0.0.1", server.port, token), duration=2.0, concurrency=concurrency)
         meter = CpuMeter(
             {
                 "server": server.is_ours,
