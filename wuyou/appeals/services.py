@@ -15,6 +15,7 @@ from wuyou.workdays.calendar import workday_deadline
 from . import deadlines, notify
 from .attachments import save_attachments
 from .audit import record_event
+from .escalation import DEPARTMENT_ROLES, Escalation
 from .models import (
     Action,
     Appeal,
@@ -500,43 +501,27 @@ def appeal_close(*, appeal_id: int, by, reason: str) -> Appeal:
     )
 
 
-LEVEL_AUDIENCE = {1: (Role.CENTER,), 2: (Role.TEAM,), 3: (Role.LEADER,)}
-LEVEL_LABEL = {1: "一级督办（协调中心）", 2: "二级督办（办不成事专班）", 3: "三级督办（市领导）"}
-
-
 def _escalate(appeal: Appeal, level: int, *, by, reason: str, now=None) -> Appeal:
     """Raise the escalation level inside the caller's transaction (row already locked)."""
     now = now or timezone.now()
-    before = appeal.escalation_level
+    esc = Escalation(level, reason)
+    data = esc.event_data(appeal)
     appeal.escalation_level = level
     appeal.save(update_fields=["escalation_level"])
-    record_event(
-        appeal,
-        Action.ESCALATE,
-        by=by,
-        before=appeal.status,
-        note=reason,
-        data={"from_level": before, "level": level},
-        at=now,
-    )
+    record_event(appeal, Action.ESCALATE, by=by, before=appeal.status, note=reason, data=data, at=now)
     Supervision.objects.create(
         appeal=appeal,
         level=level,
-        note=f"{LEVEL_LABEL[level]}：{reason}",
+        note=esc.supervision_note,
         created_by=by,
         created_at=now,
         due_at=appeal.reply_due_at,
     )
+    notify.notify(notify.role_users(*esc.audience), appeal, esc.title(appeal), reason)
     notify.notify(
-        notify.role_users(*LEVEL_AUDIENCE[level]),
+        notify.department_users(appeal.department_id, roles=DEPARTMENT_ROLES),
         appeal,
-        f"{LEVEL_LABEL[level]}：{notify.link_text(appeal)}",
-        reason,
-    )
-    notify.notify(
-        notify.department_users(appeal.department_id, roles=(Role.DEPT_LEADER,)),
-        appeal,
-        f"{LEVEL_LABEL[level]}：{notify.link_text(appeal)}",
+        esc.title(appeal),
         reason,
     )
     return appeal

@@ -16,8 +16,8 @@ from wuyou.orgs.models import Role, User
 
 from . import notify
 from .audit import append_events
+from .escalation import DEPARTMENT_ROLES, LEVEL_LABEL, Escalation
 from .models import Action, Appeal, Notification, Outbox, Status, Supervision
-from .services import LEVEL_AUDIENCE, LEVEL_LABEL
 
 BATCH = 500
 HANDLING = [Status.DISPATCHED, Status.IN_PROGRESS]
@@ -183,7 +183,7 @@ def sweep_sign_overdue(now=None, limit=50_000, audience=None) -> int:
 
 
 def _escalation(level: int, reason: str):
-    label = LEVEL_LABEL[level]
+    esc = Escalation(level, reason)
 
     def apply(appeal, batch):
         batch.event(
@@ -192,12 +192,12 @@ def _escalation(level: int, reason: str):
             before=appeal.status,
             after=appeal.status,
             note=reason,
-            data={"from_level": appeal.escalation_level, "level": level},
+            data=esc.event_data(appeal),
         )
-        batch.supervise(appeal, level, f"{label}：{reason}")
-        title = f"{label}：{notify.link_text(appeal)}"
-        batch.notify(batch.role_users(*LEVEL_AUDIENCE[level]), appeal, title, reason)
-        batch.notify(batch.department_users(appeal.department_id, (Role.DEPT_LEADER,)), appeal, title, reason)
+        batch.supervise(appeal, level, esc.supervision_note)
+        title = esc.title(appeal)
+        batch.notify(batch.role_users(*esc.audience), appeal, title, reason)
+        batch.notify(batch.department_users(appeal.department_id, DEPARTMENT_ROLES), appeal, title, reason)
 
     return apply
 
