@@ -4,8 +4,8 @@ HOW_TO_RUN = """\
 ## How to run
 
 ```sh
-./run bench                    # 1,000,000 appeals: ~5 min to generate (once), ~10 min of measurements
-./run bench --appeals 20000    # a quick run on 20,000 appeals (~4 min)
+./run bench                    # 1,000,000 appeals: ~1.5 min to generate (once), ~1–2 min of measurements
+./run bench --appeals 20000    # a quick run on 20,000 appeals
 ./run bench --fresh            # drop and regenerate the benchmark database
 ./run bench --diagnose         # always run the diagnostics (otherwise only when a target is missed)
 ./run bench --skip intake --skip sweep   # only some measurements (intake, inbox, sweep, stats)
@@ -41,12 +41,12 @@ appeals carry none (`verify_audit` stays green: it checks the chains that exist)
 loads lazily through the same connection), then `VACUUM (ANALYZE)`. A marker table `bench_meta` records
 the size, so a rerun of the same size reuses the data.
 
-**Intake** (`bench/intake.py`). `gunicorn wuyou.wsgi:application --workers 2` (sync workers) on a free
-loopback port; an enterprise user with a fresh API token; C client threads (default 16) of the benchmark
-process send `POST /api/v1/appeals` (category help, title, content, contact_name, contact_phone
-13812341234) back to back for 18 s over keep-alive `http.client` connections (gunicorn's sync worker closes
-the connection after each response, so clients reconnect; that is inside the measured latency). 2 s of
-warm-up are not counted. Errors are any status other than 201. CPU seconds of gunicorn, of PostgreSQL's
+**Intake** (`bench/intake.py`). `gunicorn wuyou.wsgi:application --workers 2` with the project's
+`gunicorn.conf.py` (4 threads per worker, keep-alive) on a free loopback port; an enterprise user with a
+fresh API token; C client threads (default 16) of the benchmark process send `POST /api/v1/appeals`
+(category help, title, content, contact_name, contact_phone 13812341234) back to back for 18 s over
+keep-alive `http.client` connections (re-opened when the server closes one; that is inside the measured
+latency). 2 s of warm-up with the same number of clients are not counted. Errors are any status other than 201. CPU seconds of gunicorn, of PostgreSQL's
 processes and of the client process are read from `/proc` over the measured interval. For scale, the same
 clients then measure `GET /healthz` (a view that runs `SELECT 1`) on the same server. The appeals created
 are deleted afterwards, so the data set stays at N.
