@@ -39,7 +39,9 @@ chain: submit, dispatch, urge, sign, warn, escalate, pause, reply, rate); closed
 appeals carry none (`verify_audit` stays green: it checks the chains that exist). Rows go in with psycopg
 `COPY` in one transaction (planned in chunks of 20,000 outside the COPY, because the working-day calendar
 loads lazily through the same connection), then `VACUUM (ANALYZE)`. A marker table `bench_meta` records
-the size, so a rerun of the same size reuses the data.
+the size, so a rerun of the same size reuses the data; a rerun first runs `VACUUM (ANALYZE)` on the tables
+earlier runs wrote to (intake and the sweep leave dead rows behind, and autovacuum may be off on a
+benchmark server), so every run measures a tidy table, as autovacuum keeps it in production.
 
 **Intake** (`bench/intake.py`). `gunicorn wuyou.wsgi:application --workers 2` with the project's
 `gunicorn.conf.py` (4 threads per worker, keep-alive) on a free loopback port; an enterprise user with a

@@ -42,8 +42,11 @@ from wuyou.appeals.models import (
     Channel,
     CoHandler,
     Event,
+    Notification,
     NumberSequence,
+    Outbox,
     Status,
+    Supervision,
     TimeLimit,
 )
 from wuyou.orgs.models import Department, District, Enterprise, Role, User
@@ -756,7 +759,10 @@ def generate(n: int, *, seed: int = 1, n_enterprises: int = 300, log=print) -> G
 
 
 def analyze():
-    tables = [m._meta.db_table for m in (Appeal, Event, CoHandler, NumberSequence)]
+    tables = [
+        m._meta.db_table
+        for m in (Appeal, Event, CoHandler, NumberSequence, Notification, Outbox, Supervision)
+    ]
     with connection.cursor() as cur:
         if connection.vendor == "postgresql" and connection.get_autocommit():
             for t in tables:

@@ -28,7 +28,13 @@ def rows(r: dict) -> list[tuple[str, str, str, str]]:
         (
             "time to generate",
             f"{g.get('seconds', 0):.1f} s ({g.get('method', '?')}) + VACUUM ANALYZE {g.get('analyze_seconds', 0):.1f} s"
-            + (" — reused" if g.get("reused") else ""),
+            + (
+                f" — reused, VACUUM (ANALYZE) before this run {r['vacuum_seconds']:.1f} s"
+                if g.get("reused") and "vacuum_seconds" in r
+                else " — reused"
+                if g.get("reused")
+                else ""
+            ),
             "",
             "",
         ),
