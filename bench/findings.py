@@ -6,8 +6,10 @@ Keep it in step with the figures when a rerun changes the picture.
 FINDINGS = """\
 ## Findings (1,000,000 appeals, runs of 2026-11-27 19:30–20:30 UTC)
 
-All four targets are met on this 2-core machine. The table above is one run; repeated runs of the same
-code moved intake by ±10 % (470–540 appeals/s) and the sweep by ±5 % (1.40–1.52 s), mostly with what else
+All four targets are met on this 2-core machine. PostgreSQL here runs with autovacuum off, so each run
+first vacuums the tables earlier runs wrote to (about 4 s); the one run made over 210,000 dead rows left
+by earlier sweeps and intakes gave the lowest intake figure of the day (432 appeals/s). The table above is one run; repeated runs of the same
+code moved intake between 460 and 540 appeals/s and the sweep between 1.33 and 1.52 s, mostly with what else
 the machine was doing (2 cores are shared by the clients, gunicorn and PostgreSQL). Generating the data
 takes 85 s (COPY) and is reused for 24 hours.
 
@@ -15,9 +17,9 @@ How each figure got here, from the first measurement of the day (same data size 
 
 | measure | first run | after the first fixes | now | what made the difference |
 | --- | --- | --- | --- | --- |
-| intake | 142 /s | 222 /s | 470–540 /s | see below |
-| inbox p95, busiest department, all tabs | 1,087 ms | 82 ms (on fresh data the history tab alone took 3.5 s) | 22 ms | see below |
-| sweep, 10,000 due appeals | 77 s | 4.6 s | 1.4–1.5 s | see below |
+| intake | 142 /s | 222 /s | 460–540 /s | see below |
+| inbox p95, busiest department, all tabs | 1,087 ms | 82 ms (on fresh data the history tab alone took 3.5 s) | 20–22 ms | see below |
+| sweep, 10,000 due appeals | 77 s | 4.6 s | 1.3–1.5 s | see below |
 | 三率, one year | 0.41 s | 0.36 s | 0.25 s | no change in code; JIT off since the first fixes |
 
 ### Intake (≥ 400 appeals/s with two gunicorn workers and token auth)
@@ -35,7 +37,7 @@ INSERT event, COMMIT. Three changes took it from 222 to about 500 appeals/s:
    per process, two sync workers left about 16 % of the two cores idle while they waited for PostgreSQL.
 3. **Server-side binding with prepared statements** on PostgreSQL (`settings.py`; `DB_SERVER_SIDE_BINDING=0`
    turns it off behind a transaction-mode pooler). PostgreSQL stops parsing and planning the same
-   statements: its CPU per appeal fell from ~1.0 to ~0.7 ms. (2) and (3) together: ~400 → 470–540 /s.
+   statements: its CPU per appeal fell from ~1.0 to ~0.7 ms. (2) and (3) together: ~400 → 460–540 /s.
 
 The server now spends ~2.6 ms of CPU per appeal, PostgreSQL ~0.7 ms; the machine is ~94 % busy, so more
 throughput needs more cores (workers scale; nothing serialises except one statement on the number row).
@@ -58,6 +60,10 @@ For scale, `GET /healthz` answers ~3,200 /s on the same server.
 3. **A capped count for the history tab** (`core.paging.CappedPaginator`): the paginator counts at most
    1,000 rows and the page says "1000+". Counting the busiest department's 46,000 replies of 90 days took
    70 ms per request.
+4. **Full garbage collections out of the way.** One request in twenty took 130–150 ms while the rest took
+   15 ms: Python's full (generation 2) collection walking everything the process had loaded, 80–140 ms per
+   pause here. `gc.freeze()` after start-up (gunicorn's `post_worker_init` in `gunicorn.conf.py`, and the
+   benchmark process likewise) leaves the collector only the objects made since: 11–14 ms per pause.
 
 ### Worker sweep (10,000 due appeals ≤ 2 s)
 
@@ -73,7 +79,7 @@ department's staff once per department per batch (428 queries for 5,000 appeals)
    became ~520. In-app notifications stay one per appeal (20,000 rows), and so do events (10,000, hash
    chains intact) and supervision orders (3,000).
 
-Now ~0.6 s of the 1.4–1.5 s is Python (mostly hashing the 10,000 events and building rows), the rest
+Now ~0.6 s of the 1.3–1.5 s is Python (mostly hashing the 10,000 events and building rows), the rest
 PostgreSQL writing ~33,000 rows and updating 10,000 appeals with their indexes.
 
 ### 三率 (all departments, one year ≤ 0.5 s)
