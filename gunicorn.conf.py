@@ -2,8 +2,8 @@
 
 Threaded workers: a request spends a good part of its time waiting for PostgreSQL, and with one request per
 process two sync workers left about a sixth of two cores idle under load. With 4 threads each (and
-keep-alive, which sync workers do not do) intake went from about 400 to about 470–520 appeals/s on the
-same 2-core machine (docs/performance.md). The application keeps its per-process caches behind locks.
+keep-alive, which sync workers do not do), together with prepared statements (settings.py), intake went
+from about 400 to 460–540 appeals/s on the same 2-core machine (docs/performance.md). The application keeps its per-process caches behind locks.
 """
 
 import os
