@@ -117,8 +117,8 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     # Parameters bound by the server and statements prepared on their second use: PostgreSQL stops
     # parsing and planning the same INSERTs and lookups on every request (with threaded gunicorn
-    # workers intake +20–30 %, docs/performance.md). Turn off (DB_SERVER_SIDE_BINDING=0) behind a pooler in transaction mode
-    # that cannot keep prepared statements.
+    # workers intake +20–30 %, docs/performance.md). Turn off (DB_SERVER_SIDE_BINDING=0) behind a
+    # pooler in transaction mode that cannot keep prepared statements.
     if env_bool("DB_SERVER_SIDE_BINDING", default=True):
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2
