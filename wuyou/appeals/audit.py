@@ -16,6 +16,21 @@ from wuyou.core.rows import insert_rows
 from .models import Appeal, Event
 
 GENESIS = "0" * 64
+# An event row's stored columns in chain order: what verify_chain reads and append_events writes.
+EVENT_COLUMNS = (
+    "appeal",
+    "seq",
+    "action",
+    "actor",
+    "department",
+    "from_status",
+    "to_status",
+    "note",
+    "data",
+    "at",
+    "prev_hash",
+    "hash",
+)
 
 
 def event_digest(
@@ -95,21 +110,7 @@ def verify_chain(batch_size: int = 5000):
     """Walk every appeal's chain in order; return (checked, first_broken_event or None, reason)."""
     checked = 0
     current_appeal, prev, expected_seq = None, GENESIS, 1
-    qs = Event.objects.order_by("appeal_id", "seq").values_list(
-        "id",
-        "appeal_id",
-        "seq",
-        "action",
-        "actor_id",
-        "department_id",
-        "from_status",
-        "to_status",
-        "note",
-        "data",
-        "at",
-        "prev_hash",
-        "hash",
-    )
+    qs = Event.objects.order_by("appeal_id", "seq").values_list("id", *EVENT_COLUMNS)
     for row in qs.iterator(chunk_size=batch_size):
         (eid, appeal_id, seq, action, actor_id, dept_id, from_s, to_s, note, data, at, prev_hash, digest) = (
             row
@@ -194,19 +195,3 @@ def append_events(specs: list[dict]) -> int:
         )
         heads[appeal.pk] = (seq, digest)
     return insert_rows(Event, EVENT_COLUMNS, rows)
-
-
-EVENT_COLUMNS = (
-    "appeal",
-    "seq",
-    "action",
-    "actor",
-    "department",
-    "from_status",
-    "to_status",
-    "note",
-    "data",
-    "at",
-    "prev_hash",
-    "hash",
-)
