@@ -63,10 +63,10 @@ def _awaiting_opinion(user) -> QuerySet[Appeal]:
 
 OPEN_HANDLING = [Status.DISPATCHED, Status.IN_PROGRESS, Status.PAUSED]
 
-# The inbox of a department user: tabs of the appeals the department leads (主办), plus one tab of the open
-# appeals it co-handles (协办) and still owes an opinion on; it cannot sign or reply those. Keeping the two apart
-# lets every tab run on the department's own indexes; "led OR co-handled" in one query could not, and cost
-# the page most of its time at a million appeals (docs/performance.md).
+# The inbox of a department user: tabs of the appeals the department leads (主办), plus one tab of the
+# open appeals it co-handles (协办) and still owes an opinion on; it cannot sign or reply those. Keeping
+# the two apart lets every tab run on the department's own indexes; "led OR co-handled" in one query
+# could not, and cost the page most of its time at a million appeals (docs/performance.md).
 DEPT_TABS = {
     "to_sign": (
         "待签收",
