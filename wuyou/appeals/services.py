@@ -182,6 +182,7 @@ def appeal_submit(
         appeal.save(force_insert=True)
         if files:
             save_attachments(appeal, files, by=by)
+        # Kept on the instance so the API answers with the event it just wrote instead of reading it back.
         appeal.submit_event = record_event(
             appeal, Action.SUBMIT, by=by, before="", note=appeal.get_channel_display(), at=now, first=True
         )

@@ -32,6 +32,8 @@ def _qingming(year: int) -> date:
     try:
         terms = chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 10))
     except NotImplementedError:
+        # chinesecalendar knows solar terms only for the years it ships; beyond them 清明 falls on
+        # 4 or 5 April. Only estimated years get here, and their days are stored marked as estimates.
         return date(year, 4, 5)
     for day, name in terms:
         if name == "清明":
