@@ -42,13 +42,12 @@ from wuyou.appeals.models import (
     Channel,
     CoHandler,
     Event,
-    Notification,
     NumberSequence,
-    Outbox,
     Status,
     Supervision,
     TimeLimit,
 )
+from wuyou.notifications.models import Notification, Outbox
 from wuyou.orgs.models import Department, District, Enterprise, Role, User
 from wuyou.testing import make_uscc
 from wuyou.workdays.calendar import workday_deadline

@@ -23,8 +23,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from wuyou.appeals.models import Appeal, Event, Notification, Outbox, Status, Supervision
+from wuyou.appeals.models import Appeal, Event, Status, Supervision
 from wuyou.appeals.sweeps import sweep_all
+from wuyou.notifications.models import Notification, Outbox
 
 from .common import loadavg
 from .generate import read_meta, write_meta

@@ -48,12 +48,18 @@ def test_every_measurement_runs(tiny):
     assert len({v["queries"] for k, v in page.items() if k in inbox.selectors.DEPT_TABS}) <= 2
 
     sweep_all()  # whatever came due since generation, so the measured sweep changes only its own appeals
-    before = Appeal.objects.order_by("pk").values_list("pk", "status", "reply_due_at", "escalation_level")
-    snapshot = list(before)
+
+    def state():
+        # A fresh query each time: re-listing one queryset would only compare its result cache with itself.
+        return list(
+            Appeal.objects.order_by("pk").values_list("pk", "status", "reply_due_at", "escalation_level")
+        )
+
+    snapshot = state()
     swept = sweep.measure_sweep(30)
     assert swept["seconds"] > 0 and swept["count"] == 30
     assert sum(swept["swept"].values()) >= 30
-    assert list(before) == snapshot  # the appeals made due were restored
+    assert state() == snapshot  # the appeals made due were restored
     assert not sweep.restore_if_needed()
 
     three = stats.measure_stats(repeats=2)

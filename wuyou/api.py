@@ -94,6 +94,7 @@ def register_routers():
     from wuyou.appeals.api_stats import router as stats_router
     from wuyou.dispatch.api import router as dispatch_router
     from wuyou.negative_list.api import router as negative_list_router
+    from wuyou.notifications.api import router as notifications_router
     from wuyou.orgs.api import router as orgs_router
     from wuyou.workdays.api import router as calendar_router
 
@@ -104,6 +105,7 @@ def register_routers():
     api.add_router("/appeals", appeals_router)
     api.add_router("/stats", stats_router)
     api.add_router("/calendar", calendar_router)
+    api.add_router("/notifications", notifications_router)
 
 
 register_routers()

@@ -52,10 +52,13 @@ INSTALLED_APPS = [
     "wuyou.core",
     "wuyou.orgs",
     "wuyou.workdays",
+    "wuyou.notifications",
     "wuyou.appeals",
     "wuyou.open311",
     "wuyou.dispatch",
     "wuyou.negative_list",
+    # The top layer (demo data); label wuyou_site, not to clash with django.contrib.sites.
+    "wuyou.site",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wuyou.core.context.navigation",
                 "wuyou.appeals.context.calendar_warning",
+                "wuyou.notifications.context.unread",
             ]
         },
     }
@@ -178,7 +182,7 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wuyou@localhost")
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "wuyou.appeals.sms.LoggingSmsBackend")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "wuyou.notifications.sms.LoggingSmsBackend")
 SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "【无忧】")
 
 # Uploads: appeal attachments.
@@ -212,6 +216,8 @@ WORKER_TASKS = ["wuyou.appeals.sweeps.sweep_all"]
 WORKER_TASKS.append("wuyou.dispatch.tasks.run")  # retrain when due, detect 批量诉求, auto-dispatch
 WORKER_INTERVAL_SECONDS = float(os.environ.get("WORKER_INTERVAL_SECONDS", "30"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
+# Local hour at which the daily digest emails (users' "digest" preference) are queued.
+NOTIFICATION_DIGEST_HOUR = int(os.environ.get("NOTIFICATION_DIGEST_HOUR", "8"))
 
 # Negative-list reports (wuyou.negative_list): Fernet key(s) protecting reporter identity at rest.
 # Comma-separated, newest first (MultiFernet: the first encrypts, all decrypt). Generate one with
@@ -231,3 +237,5 @@ if not WUYOU_REPORT_KEY:
             "WUYOU_REPORT_KEY must be set (only demo/testing mode derives a fixed key)."
         )
 WORKER_TASKS.append("wuyou.negative_list.sweeps.sweep_all")
+# Last, so the rows the sweeps above wrote go out in the same round: daily digests, then the outbox.
+WORKER_TASKS.append("wuyou.notifications.tasks.deliver")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("negative-list/", include("wuyou.negative_list.urls")),
     path("", include("wuyou.orgs.urls")),
     path("", include("wuyou.appeals.urls")),
+    path("", include("wuyou.notifications.urls")),
 ]
 
 if settings.DEBUG:

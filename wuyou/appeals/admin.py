@@ -1,15 +1,19 @@
 from django.contrib import admin
 
-from .models import Appeal, Event, MetricWeights, Notification, Outbox, TimeLimit
+from wuyou.core.admin import AuditedAdmin
+
+from .models import Appeal, Event, MetricWeights, TimeLimit
 
 
 @admin.register(TimeLimit)
-class TimeLimitAdmin(admin.ModelAdmin):
+class TimeLimitAdmin(AuditedAdmin, admin.ModelAdmin):
+    audit_prefix = "timelimit"
     list_display = ["category", "sign_workdays", "urgent_sign_hours", "reply_workdays", "rate_workdays"]
 
 
 @admin.register(MetricWeights)
-class MetricWeightsAdmin(admin.ModelAdmin):
+class MetricWeightsAdmin(AuditedAdmin, admin.ModelAdmin):
+    audit_prefix = "weights"
     list_display = ["response", "resolution", "satisfaction"]
 
 
@@ -48,15 +52,3 @@ class EventAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     raw_id_fields = ["appeal"]
     list_select_related = ["appeal", "actor"]
-
-
-@admin.register(Outbox)
-class OutboxAdmin(admin.ModelAdmin):
-    list_display = ["channel", "to", "subject", "state", "attempts", "next_attempt_at", "sent_at"]
-    list_filter = ["state", "channel"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["user", "title", "created_at", "read_at"]
-    list_select_related = ["user"]

@@ -3,7 +3,6 @@
 import json
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -11,10 +10,12 @@ from ninja import Field, Router, Schema
 from pydantic import ValidationError as PydanticValidationError
 
 from wuyou.core.errors import InvalidInput, NotFound
+from wuyou.core.inputs import MAX_INT, schema_model
 
 from . import services
 from .models import Appeal
 from .selectors import is_overdue, search, visible_appeals
+from .transitions import FLOW
 
 router = Router(tags=["appeals"])
 PAGE_SIZE = 50
@@ -140,7 +141,7 @@ def detail_dict(a: Appeal, co_codes: list[str] | None = None, events=None) -> di
 
 
 def load_detail(request, appeal_id: int) -> dict:
-    if not 0 < appeal_id <= services.MAX_ID:
+    if not 0 < appeal_id <= MAX_INT:
         raise NotFound("诉求不存在或无权查看", code="not_found")
     qs = (
         visible_appeals(request.user)
@@ -192,22 +193,8 @@ def get_appeal(request, appeal_id: int):
     return load_detail(request, appeal_id)
 
 
-class ActionIn(Schema):
-    department: str | None = None
-    co_departments: list[str] | None = None
-    reason: str | None = None
-    content: str | None = None
-    result: Literal["solved", "explained", "unsolvable"] | None = None
-    cost_saved_yuan: Decimal | None = Field(None, ge=0, lt=10**12)
-    rating: Literal["satisfied", "basic", "unsatisfied"] | None = None
-    resolved: bool | None = None
-    comment: str | None = None
-    level: int | None = Field(None, ge=1, le=3)
-    note: str | None = None
-    due_days: int | None = Field(None, ge=1, le=60)
-    working_days: int | None = Field(None, ge=1, le=10)
-    approve: bool | None = None
-    into: int | None = Field(None, ge=1, le=2**63 - 1)
+# The body of every action, derived from the workflow table's inputs.
+ActionIn = schema_model("ActionIn", [i for r in FLOW.rules if not r.system for i in r.inputs])
 
 
 ACTION_BODY_SCHEMA = {

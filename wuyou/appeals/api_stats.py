@@ -3,13 +3,12 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from ninja import Router, Schema
 
-from wuyou.core.errors import Forbidden, InvalidInput
-from wuyou.orgs.models import Role
+from wuyou.core.errors import InvalidInput
+from wuyou.orgs import access
 
 from .metrics import department_stats
 
 router = Router(tags=["stats"])
-STATS_ROLES = {Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR, Role.TEAM, Role.DEPT_LEADER}
 
 
 class DeptStatsOut(Schema):
@@ -43,7 +42,5 @@ def period(start: date | None, end: date | None) -> tuple[datetime, datetime]:
 
 @router.get("/departments", response=list[DeptStatsOut], summary="部门三率")
 def departments(request, start: date | None = None, end: date | None = None):
-    user = request.user
-    if not (user.is_superuser or user.role in STATS_ROLES):
-        raise Forbidden("无权查看部门考核数据")
+    access.api_require_role(request, access.STATS, message="无权查看部门考核数据")
     return [s.__dict__ for s in department_stats(*period(start, end))]

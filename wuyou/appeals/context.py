@@ -2,18 +2,16 @@ from datetime import datetime, time
 
 from django.utils import timezone
 
-from wuyou.orgs.models import Role
+from wuyou.orgs import access
 from wuyou.workdays.calendar import estimated_from
 
 from .models import OPEN_STATUSES, Appeal
-
-STAFF_ROLES = {Role.CENTER, Role.ADMIN, Role.DEPT_HANDLER, Role.DEPT_LEADER, Role.TEAM}
 
 
 def calendar_warning(request):
     """Warn staff while any open deadline rests on an estimated (not yet official) calendar year."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or user.role not in STAFF_ROLES:
+    if not access.has_role(user, access.HANDLERS):
         return {}
     first = estimated_from()
     if first is None:

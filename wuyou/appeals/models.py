@@ -321,48 +321,6 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
 
-class Notification(models.Model):
-    """In-app inbox entry."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
-
-
-class Outbox(models.Model):
-    """Email and SMS waiting for delivery by the worker, written in the same transaction as the event."""
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", _("邮件")
-        SMS = "sms", _("短信")
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("待发送")
-        SENT = "sent", _("已发送")
-        FAILED = "failed", _("发送失败")
-
-    channel = models.CharField(max_length=8, choices=Channel.choices)
-    to = models.CharField(max_length=200)
-    subject = models.CharField(max_length=200, blank=True)
-    body = models.TextField()
-    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(db_index=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
-
-
 class MetricWeights(models.Model):
     """Weights of the composite 三率 score; a single row the center edits."""
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from wuyou.orgs.models import DEPT_ROLES, Role
+from wuyou.orgs.access import CADRE, DEPT, ENTERPRISE, READ_ALL, TEAM, has_role, role_of
 
-from .models import Appeal, CoHandler, Status
+from .models import Action, Appeal, CoHandler, Event, Status
 
 HANDLING = [Status.DISPATCHED, Status.IN_PROGRESS]
 REPLIED_WINDOW = timedelta(days=90)
@@ -18,18 +18,19 @@ def visible_appeals(user) -> QuerySet[Appeal]:
     qs = Appeal.objects.all()
     if not user.is_authenticated or not user.is_active:
         return qs.none()
-    if user.is_superuser or user.role in (Role.CENTER, Role.LEADER, Role.INSPECTOR, Role.ADMIN):
+    role = role_of(user)
+    if role in READ_ALL:
         return qs
-    if user.role == Role.ENTERPRISE:
+    if role in ENTERPRISE:
         return qs.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else qs.none()
-    if user.role == Role.CADRE:
+    if role in CADRE:
         return qs.filter(created_by=user)
-    if user.role in (Role.DEPT_HANDLER, Role.DEPT_LEADER):
+    if role in DEPT:
         if not user.department_id:
             return qs.none()
         co = CoHandler.objects.filter(appeal_id=OuterRef("pk"), department_id=user.department_id)
         return qs.filter(Q(department_id=user.department_id) | Exists(co))
-    if user.role == Role.TEAM:
+    if role in TEAM:
         return qs.filter(escalation_level__gte=2)
     return qs.none()
 
@@ -115,7 +116,7 @@ COUNTED_TABS = ("to_sign", "in_progress", "due_soon", "overdue", "co_handling")
 
 
 def department_inbox(user, tab: str, now=None) -> QuerySet[Appeal]:
-    if not (user.is_authenticated and user.is_active and user.role in DEPT_ROLES and user.department_id):
+    if not (has_role(user, DEPT) and user.department_id):
         return Appeal.objects.none()
     return list_related(DEPT_TABS[tab][1](user, now or timezone.now()))
 
@@ -141,3 +142,24 @@ def search(user, *, status=None, department=None, overdue=None, q=None, enterpri
             | Q(enterprise__name__icontains=q)
         )
     return list_related(qs).order_by("-created_at", "-id")
+
+
+def returned_or_overdue(since, now) -> list[tuple]:
+    """What departments did to enterprises' appeals in [since, now), for the negative list's retaliation
+    watch: returns (at the return) and appeals still unanswered past their time limit (at the limit).
+    (enterprise id, department id, ref, action text, at) tuples, oldest first; refs are stable, so a
+    caller may read an overlapping window again."""
+    returns = Event.objects.filter(
+        action=Action.RETURN, at__gte=since, at__lt=now, department_id__isnull=False
+    ).values_list("pk", "appeal__enterprise_id", "department_id", "appeal__number", "at")
+    overdue = Appeal.objects.filter(
+        status__in=HANDLING, reply_due_at__gte=since, reply_due_at__lt=now, department_id__isnull=False
+    ).values_list("pk", "enterprise_id", "department_id", "number", "reply_due_at")
+    out = [
+        (ent, dept, f"appeal-return:{pk}", f"退回诉求 {number}", at) for pk, ent, dept, number, at in returns
+    ]
+    out += [
+        (ent, dept, f"appeal-overdue:{pk}", f"诉求 {number} 超期未答复", at)
+        for pk, ent, dept, number, at in overdue
+    ]
+    return sorted(out, key=lambda row: row[4])

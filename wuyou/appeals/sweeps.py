@@ -8,16 +8,19 @@ next sweep takes it again, so nothing is escalated twice and nothing is missed."
 
 from collections import defaultdict
 
-from django.db import transaction
 from django.utils import timezone
 
 from wuyou.core.rows import insert_rows
+from wuyou.core.sweeps import sweep
+from wuyou.notifications.models import DigestItem, EmailMode, Notification, Outbox
+from wuyou.notifications.services import email_modes
 from wuyou.orgs.models import Role, User
 
 from . import notify
 from .audit import append_events
 from .escalation import DEPARTMENT_ROLES, LEVEL_LABEL, Escalation
-from .models import Action, Appeal, Notification, Outbox, Status, Supervision
+from .models import Action, Appeal, Status, Supervision
+from .transitions import FLOW
 
 BATCH = 500
 HANDLING = [Status.DISPATCHED, Status.IN_PROGRESS]
@@ -86,11 +89,14 @@ class Batch:
             }
         )
 
-    def notify(self, users, appeal, title, body="", *, email=True):
+    def notify(self, users, appeal, title, body="", *, email=True, kind=""):
+        kind = kind or notify.KIND
+        link, subject = notify.appeal_link(appeal.pk), notify.appeal_subject(appeal.pk)
         for pk, address in users:
-            self.notifications.append((pk, appeal.pk, title, body))
+            self.notifications.append((pk, title, body, link, subject, kind))
             if email and address:
-                self.mail[address].append((title, body))
+                # Keyed by recipient and kind: flush applies the email preferences to the whole batch.
+                self.mail[(pk, address, kind)].append((title, body))
 
     def supervise(self, appeal, level, note):
         self.supervisions.append((appeal.pk, level, note, self.now, appeal.reply_due_at))
@@ -105,42 +111,55 @@ class Batch:
 
     def flush(self):
         append_events(self.events)
-        insert_rows(Notification, ("user", "appeal", "title", "body"), self.notifications)
+        insert_rows(Notification, ("user", "title", "body", "link", "subject", "kind"), self.notifications)
+        # Email preferences in one query per batch (no stored preference means immediate).
+        modes = email_modes({pk for pk, _a, _k in self.mail}, {kind for _p, _a, kind in self.mail})
+        mail, held = defaultdict(list), []
+        for (pk, address, kind), items in self.mail.items():
+            mode = modes.get((pk, kind), EmailMode.IMMEDIATE)
+            if mode == EmailMode.IMMEDIATE:
+                mail[address].extend(items)
+            elif mode == EmailMode.DIGEST:
+                held.extend((pk, kind, title, body) for title, body in items)
         insert_rows(
             Outbox,
             ("channel", "to", "subject", "body", "next_attempt_at"),
-            [self._email(to, items) for to, items in self.mail.items()],
+            [self._email(to, items) for to, items in mail.items()],
         )
+        insert_rows(DigestItem, ("user", "kind", "title", "body"), held)
         insert_rows(Supervision, ("appeal", "level", "note", "created_at", "due_at"), self.supervisions)
 
 
-def _run(guard: dict, changes: dict, apply, now, limit: int, *, audience: Audience, digest: str) -> int:
-    """Claim batches matching `guard`, set `changes` on them, let `apply` add what each one writes."""
-    done = 0
-    while done < limit:
-        with transaction.atomic():
-            appeals = list(
-                Appeal.objects.select_for_update(skip_locked=True)
-                .filter(**guard)
-                .only(*FIELDS)
-                .order_by()[
-                    : min(BATCH, limit - done)
-                ]  # no ORDER BY: let the due-time indexes drive the scan
-            )
-            if not appeals:
-                break
-            batch = Batch(now, audience, digest)
-            for appeal in appeals:
-                apply(appeal, batch)
-            Appeal.objects.filter(pk__in=[a.pk for a in appeals]).update(**changes)
-            batch.flush()
-        done += len(appeals)
-    return done
+def _run(
+    guard: dict, changes: dict, apply, now, limit: int, *, audience: Audience, digest: str, action: str
+) -> int:
+    """Claim batches matching `guard` through the kernel's sweep engine (wuyou.core.sweeps), set
+    `changes` on them, let `apply` add what each one writes. The states come from the workflow
+    table's system rule for `action`, so the table stays the one truth of what can happen."""
+    rule = FLOW.rule(action)
+    assert rule.system or rule.automatic, f"{action} is not a system action"
+    sources = sorted(rule.sources)
+    guard = {"status__in": sources, **guard}
+    to = rule.target(None) if not callable(rule.to) else None
+    if to is not None:
+        changes = {"status": to, **changes}
+    return sweep(
+        f"appeals.{action}",
+        Appeal,
+        guard,
+        changes=changes,
+        apply=apply,
+        make_batch=lambda: Batch(now, audience, digest),
+        now=now,
+        limit=limit,
+        fields=FIELDS,
+        batch_size=BATCH,
+    )
 
 
 def sweep_warnings(now=None, limit=50_000, audience=None) -> int:
     now = now or timezone.now()
-    guard = {"status__in": HANDLING, "warn_at__lte": now, "warned_at__isnull": True, "reply_due_at__gt": now}
+    guard = {"warn_at__lte": now, "warned_at__isnull": True, "reply_due_at__gt": now}
 
     def apply(appeal, batch):
         note = f"答复期限 {timezone.localtime(appeal.reply_due_at):%Y-%m-%d %H:%M} 即将到期"
@@ -153,13 +172,20 @@ def sweep_warnings(now=None, limit=50_000, audience=None) -> int:
         )
 
     return _run(
-        guard, {"warned_at": now}, apply, now, limit, audience=audience or Audience(), digest="即将到期的诉求"
+        guard,
+        {"warned_at": now},
+        apply,
+        now,
+        limit,
+        audience=audience or Audience(),
+        digest="即将到期的诉求",
+        action=Action.WARN,
     )
 
 
 def sweep_sign_overdue(now=None, limit=50_000, audience=None) -> int:
     now = now or timezone.now()
-    guard = {"status": Status.DISPATCHED, "sign_due_at__lt": now, "urged_at__isnull": True}
+    guard = {"sign_due_at__lt": now, "urged_at__isnull": True}
 
     def apply(appeal, batch):
         batch.event(
@@ -179,6 +205,7 @@ def sweep_sign_overdue(now=None, limit=50_000, audience=None) -> int:
         limit,
         audience=audience or Audience(),
         digest="催办：超时未签收的诉求",
+        action=Action.URGE,
     )
 
 
@@ -212,6 +239,7 @@ def sweep_reply_overdue(now=None, limit=50_000, audience=None) -> int:
         (1, "超过答复时限", {"reply_due_at__lt": now, "escalation_level__lt": 1}),
     ):
         done += _run(
+            # Escalation by the worker covers the handling states only (not a paused appeal).
             {"status__in": HANDLING, **guard},
             {"escalation_level": level},
             _escalation(level, reason),
@@ -219,13 +247,14 @@ def sweep_reply_overdue(now=None, limit=50_000, audience=None) -> int:
             limit,
             audience=audience,
             digest=f"{LEVEL_LABEL[level]}的诉求",
+            action=Action.ESCALATE,
         )
     return done
 
 
 def sweep_unrated(now=None, limit=50_000, audience=None) -> int:
     now = now or timezone.now()
-    guard = {"status": Status.REPLIED, "rate_due_at__lt": now}
+    guard = {"rate_due_at__lt": now}
 
     def apply(appeal, batch):
         batch.event(
@@ -238,12 +267,13 @@ def sweep_unrated(now=None, limit=50_000, audience=None) -> int:
 
     return _run(
         guard,
-        {"status": Status.CLOSED, "closed_at": now},
+        {"closed_at": now},
         apply,
         now,
         limit,
         audience=audience or Audience(),
         digest="自动办结的诉求",
+        action=Action.AUTO_CLOSE,
     )
 
 

@@ -1,90 +1,233 @@
-"""The one transition table: which action may run from which states, by which roles, on whose appeals."""
+"""The appeals workflow table: every action, from which states, to which state, by whom, on whose
+appeals, with which inputs. Services, pages, the API and the generated tests all read it."""
 
-from dataclasses import dataclass
+from wuyou.core.workflow import Guard, Input, Rule, Workflow
+from wuyou.orgs.access import CENTER, DEPT, ENTERPRISE_SIDE, LEADER, TEAM, Role, role_of
 
-from wuyou.core.errors import Forbidden, InvalidTransition
-from wuyou.orgs.models import Role
-
-from .models import Action, Appeal, Status
+from .models import Action, Appeal, Rating, ReplyResult, Status
 
 S = Status
-CENTER = frozenset({Role.CENTER, Role.ADMIN})
-DEPT = frozenset({Role.DEPT_HANDLER, Role.DEPT_LEADER})
-ENTERPRISE = frozenset({Role.ENTERPRISE, Role.CADRE})
-TEAM = frozenset({Role.TEAM})
+A = Action
 OPEN_HANDLING = frozenset({S.DISPATCHED, S.IN_PROGRESS, S.PAUSED})
+HANDLING = frozenset({S.DISPATCHED, S.IN_PROGRESS})
 
 
-@dataclass(frozen=True)
-class Rule:
-    sources: frozenset
-    roles: frozenset
-    # Whose appeal: "lead" (the lead department), "co" (a co-handling department), "own" (the enterprise),
-    # "any" (no ownership beyond role). The team acts only on appeals escalated to level 2 or more.
-    scope: str = "any"
+# ---------------------------------------------------------------- scopes: whose appeal
 
 
-RULES: dict[str, Rule] = {
-    Action.DISPATCH: Rule(frozenset({S.SUBMITTED, S.REVIEWING}), CENTER | TEAM),
-    Action.REJECT: Rule(frozenset({S.SUBMITTED}), CENTER),
-    Action.WITHDRAW: Rule(frozenset({S.SUBMITTED}), ENTERPRISE, "own"),
-    Action.SIGN: Rule(frozenset({S.DISPATCHED}), DEPT, "lead"),
-    Action.RETURN: Rule(frozenset({S.DISPATCHED, S.IN_PROGRESS}), DEPT, "lead"),
-    Action.OPINION: Rule(frozenset({S.DISPATCHED, S.IN_PROGRESS, S.PAUSED}), DEPT, "co"),
-    Action.REPLY: Rule(frozenset({S.IN_PROGRESS}), DEPT, "lead"),
-    Action.RATE: Rule(frozenset({S.REPLIED}), frozenset({Role.ENTERPRISE}), "own"),
-    Action.REOPEN: Rule(frozenset({S.REVIEWING, S.CLOSED}), CENTER | TEAM),
-    Action.CLOSE: Rule(frozenset({S.REVIEWING, S.REPLIED}), CENTER | TEAM),
-    Action.ESCALATE: Rule(frozenset({S.SUBMITTED, *OPEN_HANDLING, S.REVIEWING}), CENTER),
-    Action.SUPERVISE: Rule(
-        frozenset({*OPEN_HANDLING, S.REVIEWING}), CENTER | TEAM | frozenset({Role.LEADER})
-    ),
-    Action.EXTEND: Rule(frozenset({S.IN_PROGRESS}), DEPT, "lead"),
-    Action.APPROVE_EXTENSION: Rule(frozenset({S.IN_PROGRESS, S.PAUSED}), CENTER),
-    Action.PAUSE: Rule(frozenset({S.IN_PROGRESS}), DEPT, "lead"),
-    Action.RESUME: Rule(frozenset({S.PAUSED}), DEPT | CENTER, "lead"),
-    Action.MERGE: Rule(frozenset({S.SUBMITTED, *OPEN_HANDLING}), CENTER),
-    Action.UNMERGE: Rule(frozenset({S.MERGED}), CENTER),
-}
+def _team_ok(appeal: Appeal, user) -> bool:
+    # The task force acts only on appeals escalated to it (level 2 or more).
+    return role_of(user) not in TEAM or appeal.escalation_level >= 2
 
 
-def role_of(user) -> str:
-    return Role.ADMIN if user.is_superuser else user.role
+def any_scope(appeal: Appeal, user) -> bool:
+    return _team_ok(appeal, user)
 
 
-def in_scope(appeal: Appeal, rule: Rule, user) -> bool:
-    role = role_of(user)
-    if role in TEAM and appeal.escalation_level < 2:
-        return False
-    if rule.scope == "lead" and role in DEPT:
+def lead(appeal: Appeal, user) -> bool:
+    """A department acts only on the appeals it leads; the center acts on any."""
+    if role_of(user) in DEPT:
         return appeal.department_id is not None and appeal.department_id == user.department_id
-    if rule.scope == "co" and role in DEPT:
+    return _team_ok(appeal, user)
+
+
+def co(appeal: Appeal, user) -> bool:
+    if role_of(user) in DEPT:
         return appeal.co_handlers.filter(department_id=user.department_id).exists()
-    if rule.scope == "own" and role in ENTERPRISE:
-        if role == Role.CADRE:
-            return appeal.created_by_id == user.pk
+    return _team_ok(appeal, user)
+
+
+def own(appeal: Appeal, user) -> bool:
+    role = role_of(user)
+    if role == Role.CADRE:
+        return appeal.created_by_id == user.pk
+    if role == Role.ENTERPRISE:
         return appeal.enterprise_id == user.enterprise_id
-    return True
+    return _team_ok(appeal, user)
 
 
-def check_allowed(appeal: Appeal, action: str, user) -> None:
-    """Raise Forbidden when this user may not take the action, InvalidTransition when the state forbids it."""
-    rule = RULES[action]
-    if role_of(user) not in rule.roles or not in_scope(appeal, rule, user):
-        raise Forbidden(f"您无权对该诉求执行「{Action(action).label}」操作", code="forbidden")
-    if appeal.status not in rule.sources:
-        raise InvalidTransition(
-            f"诉求当前状态为「{Status(appeal.status).label}」，不能执行「{Action(action).label}」",
-        )
+# ---------------------------------------------------------------- the table
+
+
+def _after_rating(appeal: Appeal, inputs: dict) -> str:
+    return S.REVIEWING if inputs.get("rating") == Rating.UNSATISFIED else S.CLOSED
+
+
+def _after_unmerge(appeal: Appeal, inputs: dict) -> str:
+    # The service clears status_before_merge in the same step, so it passes the state back as "back".
+    return inputs.get("back") or appeal.status_before_merge or S.SUBMITTED
+
+
+def reason(label, *, required=True, max_len=500):
+    return Input("reason", label, required=required, max_len=max_len)
+
+
+NOT_LOCKED = Guard(
+    lambda a: not a.returns_locked, "该诉求已多次退回，协调中心已锁定，不能再退回", "returns_locked"
+)
+NOT_EXTENDED = Guard(lambda a: not a.extension_used, "每件诉求只能申请一次延期", "extension_used")
+
+
+def rule(action, sources, **kw) -> Rule:
+    return Rule(action, Action(action).label, frozenset(sources), **kw)
+
+
+RULES = [
+    rule(
+        A.DISPATCH,
+        frozenset({S.SUBMITTED, S.REVIEWING}),
+        to=S.DISPATCHED,
+        roles=CENTER | TEAM,
+        scope=any_scope,
+        automatic=True,  # auto-dispatch (wuyou.dispatch) above a category's threshold
+        inputs=(
+            Input("department", "主办部门", max_len=40),
+            Input("co_departments", "协办部门", kind="list"),
+            Input("note", "交办意见", max_len=500),
+        ),
+    ),
+    rule(A.REJECT, frozenset({S.SUBMITTED}), to=S.REJECTED, roles=CENTER, inputs=(reason("不予受理理由"),)),
+    rule(
+        A.WITHDRAW,
+        frozenset({S.SUBMITTED}),
+        to=S.WITHDRAWN,
+        roles=ENTERPRISE_SIDE,
+        scope=own,
+        inputs=(reason("撤回理由", required=False),),
+    ),
+    rule(A.SIGN, frozenset({S.DISPATCHED}), to=S.IN_PROGRESS, roles=DEPT, scope=lead),
+    rule(
+        A.RETURN,
+        HANDLING,
+        to=S.SUBMITTED,
+        roles=DEPT,
+        scope=lead,
+        guards=(NOT_LOCKED,),
+        inputs=(reason("退回理由"),),
+    ),
+    rule(
+        A.OPINION,
+        OPEN_HANDLING,
+        roles=DEPT,
+        scope=co,
+        inputs=(Input("content", "协办意见", required=True, max_len=2000),),
+    ),
+    rule(
+        A.REPLY,
+        frozenset({S.IN_PROGRESS}),
+        to=S.REPLIED,
+        roles=DEPT,
+        scope=lead,
+        inputs=(
+            Input("result", "办理结果", kind="choice", choices=ReplyResult, required=True),
+            Input("content", "答复内容", required=True, max_len=5000),
+            Input("cost_saved_yuan", "降本金额", kind="decimal", code="invalid_cost", low=0, high=10**12),
+        ),
+    ),
+    rule(
+        A.RATE,
+        frozenset({S.REPLIED}),
+        to=_after_rating,
+        roles=frozenset({Role.ENTERPRISE}),
+        scope=own,
+        inputs=(
+            Input("rating", "评价", kind="choice", choices=Rating, required=True),
+            Input("resolved", "问题是否已解决", kind="bool", required=True),
+            Input("comment", "评价意见", max_len=1000),
+        ),
+    ),
+    rule(
+        A.REOPEN,
+        frozenset({S.REVIEWING, S.CLOSED}),
+        to=S.DISPATCHED,
+        roles=CENTER | TEAM,
+        scope=any_scope,
+        inputs=(reason("重办理由"),),
+    ),
+    rule(
+        A.CLOSE,
+        frozenset({S.REVIEWING, S.REPLIED}),
+        to=S.CLOSED,
+        roles=CENTER | TEAM,
+        scope=any_scope,
+        inputs=(reason("办结说明"),),
+    ),
+    rule(
+        A.ESCALATE,
+        frozenset({S.SUBMITTED, *OPEN_HANDLING, S.REVIEWING}),
+        roles=CENTER,
+        automatic=True,  # the worker escalates overdue appeals, and so do returns and unsatisfied ratings
+        inputs=(
+            Input("level", "督办层级", kind="int", required=True, low=1, high=3, code="invalid_level"),
+            reason("提级理由"),
+        ),
+    ),
+    rule(
+        A.SUPERVISE,
+        frozenset({*OPEN_HANDLING, S.REVIEWING}),
+        roles=CENTER | TEAM | LEADER,
+        scope=any_scope,
+        inputs=(
+            Input("note", "督办意见", required=True, max_len=1000),
+            Input("due_days", "督办期限（工作日）", kind="int", low=1, high=60, code="invalid_days"),
+        ),
+    ),
+    rule(
+        A.EXTEND,
+        frozenset({S.IN_PROGRESS}),
+        roles=DEPT,
+        scope=lead,
+        guards=(NOT_EXTENDED,),
+        inputs=(
+            Input("working_days", "延期天数", kind="int", required=True, low=1, high=10, code="invalid_days"),
+            reason("延期理由"),
+        ),
+    ),
+    rule(
+        A.APPROVE_EXTENSION,
+        OPEN_HANDLING - {S.DISPATCHED},
+        roles=CENTER,
+        inputs=(Input("approve", "是否批准", kind="bool", default=False), Input("note", "审批意见")),
+    ),
+    rule(
+        A.PAUSE, frozenset({S.IN_PROGRESS}), to=S.PAUSED, roles=DEPT, scope=lead, inputs=(reason("暂停理由"),)
+    ),
+    rule(
+        A.RESUME,
+        frozenset({S.PAUSED}),
+        to=S.IN_PROGRESS,
+        roles=DEPT | CENTER,
+        scope=lead,
+        inputs=(Input("note", "说明"),),
+    ),
+    rule(
+        A.MERGE,
+        frozenset({S.SUBMITTED, *OPEN_HANDLING}),
+        to=S.MERGED,
+        roles=CENTER,
+        inputs=(Input("into", "合并目标", kind="id", required=True, code="invalid_target"),),
+    ),
+    rule(A.UNMERGE, frozenset({S.MERGED}), to=_after_unmerge, roles=CENTER),
+    # System actions: the worker's sweeps take their states from here.
+    rule(A.WARN, HANDLING, system=True),
+    rule(A.URGE, frozenset({S.DISPATCHED}), system=True),
+    rule(A.AUTO_CLOSE, frozenset({S.REPLIED}), to=S.CLOSED, system=True),
+]
+
+FLOW = Workflow(
+    "appeal",
+    RULES,
+    role_of=role_of,
+    noun="诉求",
+    state_label=lambda s: Status(s).label,
+)
+ACTION_NAMES = FLOW.actions()
+
+
+def check_allowed(appeal: Appeal, action: str, user):
+    """Forbidden for the wrong role or scope, InvalidTransition for the wrong state or a failed guard."""
+    return FLOW.check(appeal, action, user)
 
 
 def available_actions(appeal: Appeal, user) -> list[str]:
-    actions = []
-    for action, rule in RULES.items():
-        if appeal.status in rule.sources and role_of(user) in rule.roles and in_scope(appeal, rule, user):
-            actions.append(action)
-    if Action.RETURN in actions and appeal.returns_locked:
-        actions.remove(Action.RETURN)
-    if Action.EXTEND in actions and appeal.extension_used:
-        actions.remove(Action.EXTEND)
-    return actions
+    return FLOW.available(appeal, user)

@@ -19,5 +19,4 @@ urlpatterns = [
     path("dept/inbox/", views.dept_inbox, name="dept_inbox"),
     path("team/", views.team_queue, name="team_queue"),
     path("ranking/", views_admin.ranking, name="ranking"),
-    path("notifications/", views.notifications, name="notifications"),
 ]

@@ -1,7 +1,5 @@
 """Pages of the appeals loop. Thin: visibility from selectors, every write through services.perform."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +11,9 @@ from django.views.decorators.http import require_POST
 
 from wuyou.core.errors import DomainError
 from wuyou.core.paging import CappedPaginator
-from wuyou.orgs.models import Department, Role
+from wuyou.orgs import access
+from wuyou.orgs.access import has_role, role_required
+from wuyou.orgs.models import Department
 from wuyou.orgs.validators import mask_phone
 
 from . import selectors, services
@@ -24,43 +24,22 @@ from .models import (
     Appeal,
     Category,
     Extension,
-    Notification,
     Rating,
     ReplyResult,
     Status,
     Supervision,
 )
-from .transitions import available_actions
-
-CENTER_ROLES = {Role.CENTER, Role.ADMIN}
-OVERSIGHT_ROLES = CENTER_ROLES | {Role.LEADER, Role.INSPECTOR}
-
-
-def roles_required(*roles):
-    allowed = set(roles)
-
-    def deco(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            user = request.user
-            if not (user.role in allowed or (user.is_superuser and Role.ADMIN in allowed)):
-                raise PermissionDenied("当前角色无权访问该页面")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return deco
+from .transitions import FLOW, available_actions
 
 
 def paginate(request, qs, per_page=30):
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
 
-@roles_required(Role.ENTERPRISE, Role.CADRE, Role.CENTER, Role.ADMIN)
+@role_required(access.SUBMITTERS)
 def appeal_new(request):
-    staff = request.user.role != Role.ENTERPRISE
-    if request.user.role == Role.ENTERPRISE and not request.user.enterprise_id:
+    staff = not has_role(request.user, access.ENTERPRISE)
+    if not staff and not request.user.enterprise_id:
         raise PermissionDenied("该账号未关联企业")
     initial = {}
     if not staff:
@@ -96,7 +75,7 @@ def appeal_new(request):
     )
 
 
-@roles_required(Role.ENTERPRISE, Role.CADRE)
+@role_required(access.ENTERPRISE_SIDE)
 def my_appeals(request):
     qs = selectors.list_related(selectors.visible_appeals(request.user)).order_by("-created_at", "-id")
     status = request.GET.get("status", "")
@@ -141,7 +120,9 @@ def appeal_detail(request, pk):
         "overdue": selectors.is_overdue(appeal),
         "now": timezone.now(),
         # Enterprises see their own number; staff lists mask, but the handling page needs a callable number.
-        "phone": appeal.contact_phone if request.user.role != Role.TEAM else mask_phone(appeal.contact_phone),
+        "phone": appeal.contact_phone
+        if not has_role(request.user, access.TEAM)
+        else mask_phone(appeal.contact_phone),
     }
     ctx.update(action_context(appeal, request.user))
     ctx["panels"] = render_detail_panels(request, appeal)
@@ -158,31 +139,23 @@ def attachment_download(request, pk, attachment_id):
     )
 
 
-FORM_FIELDS = [
-    "department",
-    "reason",
-    "content",
-    "result",
-    "cost_saved_yuan",
-    "rating",
-    "comment",
-    "level",
-    "note",
-    "due_days",
-    "working_days",
-    "into",
-]
+def _form_inputs(request, action: str) -> dict:
+    """The action's inputs from the posted form, as the workflow table declares them."""
+    data = {}
+    for field in FLOW.rule(action).inputs:
+        if field.kind == "list":
+            data[field.name] = request.POST.getlist(field.name)
+        elif field.name in request.POST:
+            data[field.name] = request.POST[field.name]
+    return data
 
 
 @require_POST
 @login_required
 def appeal_act(request, pk, action):
-    data = {k: request.POST[k] for k in FORM_FIELDS if k in request.POST}
-    data["co_departments"] = [c for c in request.POST.getlist("co_departments") if c]
-    if "resolved" in request.POST:
-        data["resolved"] = request.POST["resolved"] == "yes"
-    if "approve" in request.POST:
-        data["approve"] = request.POST["approve"] == "yes"
+    if action not in services.ACTION_NAMES:
+        raise Http404("未知操作")
+    data = _form_inputs(request, action)
     if action == Action.MERGE and data.get("into"):
         target = Appeal.objects.filter(number=data["into"].strip()).values_list("pk", flat=True).first()
         data["into"] = target if target is not None else data["into"]
@@ -200,7 +173,7 @@ def appeal_act(request, pk, action):
     return redirect("appeal_detail", pk)
 
 
-@roles_required(*CENTER_ROLES)
+@role_required(access.CENTER)
 def center_queue(request):
     tab = request.GET.get("tab", "new")
     base = selectors.list_related(Appeal.objects.all())
@@ -226,7 +199,7 @@ def center_queue(request):
     )
 
 
-@roles_required(*OVERSIGHT_ROLES)
+@role_required(access.READ_ALL)
 def center_board(request):
     now = timezone.now()
     base = selectors.list_related(Appeal.objects.all())
@@ -253,7 +226,7 @@ def center_board(request):
     )
 
 
-@roles_required(*OVERSIGHT_ROLES)
+@role_required(access.READ_ALL)
 def center_supervision(request):
     qs = Supervision.objects.filter(closed_at__isnull=True).select_related(
         "appeal", "appeal__department", "appeal__enterprise", "created_by"
@@ -263,7 +236,7 @@ def center_supervision(request):
     )
 
 
-@roles_required(*CENTER_ROLES)
+@role_required(access.CENTER)
 def center_extensions(request):
     qs = (
         Extension.objects.filter(decision=Extension.Decision.PENDING)
@@ -273,7 +246,7 @@ def center_extensions(request):
     return render(request, "appeals/center_extensions.html", {"page": paginate(request, qs)})
 
 
-@roles_required(Role.DEPT_HANDLER, Role.DEPT_LEADER)
+@role_required(access.DEPT)
 def dept_inbox(request):
     tab = request.GET.get("tab", "to_sign")
     tab = tab if tab in selectors.DEPT_TABS else "to_sign"
@@ -293,7 +266,7 @@ def dept_inbox(request):
     )
 
 
-@roles_required(Role.TEAM)
+@role_required(access.TEAM)
 def team_queue(request):
     qs = (
         selectors.list_related(selectors.visible_appeals(request.user))
@@ -311,7 +284,7 @@ def team_queue(request):
     return render(request, "appeals/team_queue.html", {"page": paginate(request, qs), "now": timezone.now()})
 
 
-@roles_required(*OVERSIGHT_ROLES)
+@role_required(access.READ_ALL)
 def appeal_search(request):
     g = request.GET
     overdue = {"yes": True, "no": False}.get(g.get("overdue", ""))
@@ -336,13 +309,3 @@ def appeal_search(request):
             "now": timezone.now(),
         },
     )
-
-
-@login_required
-def notifications(request):
-    qs = Notification.objects.filter(user=request.user).select_related("appeal")
-    if request.method == "POST":
-        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
-        messages.success(request, "已全部标为已读")
-        return redirect("notifications")
-    return render(request, "appeals/notifications.html", {"page": paginate(request, qs)})

@@ -3,16 +3,16 @@
 from datetime import date
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 
 from wuyou.core.errors import InvalidInput
-from wuyou.orgs.models import Role
+from wuyou.orgs import access
+from wuyou.orgs.access import Role, has_role, role_required
 
-from .api_stats import STATS_ROLES, period
+from . import admin_services
+from .api_stats import period
 from .metrics import department_stats
 from .models import MetricWeights, TimeLimit
-from .views import CENTER_ROLES, roles_required
 
 
 def parse_date(value: str | None) -> date | None:
@@ -22,7 +22,7 @@ def parse_date(value: str | None) -> date | None:
         return None
 
 
-@roles_required(*STATS_ROLES)
+@role_required(access.STATS)
 def ranking(request):
     start, end = parse_date(request.GET.get("start")), parse_date(request.GET.get("end"))
     try:
@@ -40,41 +40,18 @@ def ranking(request):
             "start": begin.date(),
             "end": finish.date(),
             "weights": w,
-            "can_edit": request.user.role in CENTER_ROLES or request.user.is_superuser,
+            "can_edit": has_role(request.user, access.CENTER),
         },
     )
 
 
-def _int(value, label, lo, hi):
-    try:
-        n = int(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"{label}必须是整数") from None
-    if not lo <= n <= hi:
-        raise InvalidInput(f"{label}须在 {lo} 到 {hi} 之间")
-    return n
-
-
-@roles_required(*CENTER_ROLES)
+@role_required(access.CENTER)
 def settings_page(request):
     limits = list(TimeLimit.objects.order_by("id"))
-    weights = MetricWeights.objects.first() or MetricWeights.objects.create()
+    weights = admin_services.current_weights()
     if request.method == "POST":
         try:
-            with transaction.atomic():
-                for lim in limits:
-                    c = lim.category
-                    lim.sign_workdays = _int(request.POST.get(f"{c}-sign"), f"{lim}签收时限", 1, 10)
-                    lim.urgent_sign_hours = _int(request.POST.get(f"{c}-urgent"), f"{lim}紧急签收时限", 1, 72)
-                    lim.reply_workdays = _int(request.POST.get(f"{c}-reply"), f"{lim}答复时限", 1, 60)
-                    lim.rate_workdays = _int(request.POST.get(f"{c}-rate"), f"{lim}评价时限", 1, 30)
-                    lim.save()
-                weights.response = _int(request.POST.get("w-response"), "响应率权重", 0, 100)
-                weights.resolution = _int(request.POST.get("w-resolution"), "解决率权重", 0, 100)
-                weights.satisfaction = _int(request.POST.get("w-satisfaction"), "满意率权重", 0, 100)
-                if weights.response + weights.resolution + weights.satisfaction == 0:
-                    raise InvalidInput("权重之和不能为 0")
-                weights.save()
+            admin_services.settings_save(by=request.user, data=request.POST)
         except InvalidInput as exc:
             messages.error(request, exc.message + "（未保存任何修改）")
         else:

@@ -9,16 +9,18 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from wuyou.appeals import notify
 from wuyou.appeals.models import OPEN_STATUSES, Appeal
-from wuyou.orgs.models import Role
+from wuyou.notifications.services import notify
+from wuyou.orgs.models import Role, User
 
 from . import similarity
 from .models import Cluster, ClusterEvent, ClusterMember
+from .notify import CLUSTER_DETECTED
 from .selectors import appeal_text
-from .services import record
+from .transitions import record
 
 WINDOW = timedelta(days=3)
 MIN_MEMBERS = 3
@@ -109,7 +111,12 @@ def _create_or_grow(group: set[int], feats, best_kind, now) -> int:
     cluster = Cluster.objects.create(title=title[:200], place=place, topic=kind[:50], created_at=now)
     ClusterMember.objects.bulk_create([ClusterMember(cluster=cluster, appeal_id=i) for i in fresh])
     record(cluster, ClusterEvent.Action.DETECT, data={"appeals": fresh})
-    notify.notify(
-        notify.role_users(Role.CENTER), None, f"发现批量诉求：{title}", "请到「批量诉求」确认并案。"
+    notify(
+        User.objects.filter(role=Role.CENTER, is_active=True),
+        title=f"发现批量诉求：{title}",
+        body="请到「批量诉求」确认并案。",
+        link=reverse("dispatch_cluster", args=[cluster.pk]),
+        subject=f"cluster:{cluster.pk}",
+        kind=CLUSTER_DETECTED,
     )
     return 1

@@ -127,7 +127,8 @@ class ClusterMember(models.Model):
 
 
 class ClusterEvent(models.Model):
-    """Audit of our own actions on clusters (the appeals event chain belongs to the appeals module)."""
+    """Audit of our own actions on clusters, one hash chain per cluster (wuyou.core.audit); the appeals'
+    own events stay in the appeals chain."""
 
     class Action(models.TextChoices):
         DETECT = "detect", "发现"
@@ -138,6 +139,7 @@ class ClusterEvent(models.Model):
         REPLY = "reply", "统一答复"
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField(default=0)
     action = models.CharField(max_length=10, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -145,6 +147,9 @@ class ClusterEvent(models.Model):
     at = models.DateTimeField()
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, default="")
+    hash = models.CharField(max_length=64, default="")
 
     class Meta:
         ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["cluster", "seq"], name="cluster_event_seq")]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from wuyou.appeals.models import Action, Appeal, Event, Status
 from wuyou.appeals.selectors import visible_appeals
 from wuyou.appeals.transitions import available_actions
-from wuyou.orgs.models import Role
+from wuyou.orgs.access import CENTER, DEPT, READ_ALL, STAFF, has_role
 
 from . import engine, similarity
 from .learned import Example
@@ -19,23 +19,14 @@ LABELLED_STATUSES = [Status.REPLIED, Status.REVIEWING, Status.CLOSED]
 SIMILAR_WINDOW = timedelta(days=30)
 SIMILAR_CANDIDATES = 400
 SIMILAR_SHOWN = 0.45  # shown as "similar"; at SAME_PROBLEM_THRESHOLD and above, "same problem"
-STAFF_ROLES = {
-    Role.CENTER,
-    Role.ADMIN,
-    Role.LEADER,
-    Role.INSPECTOR,
-    Role.DEPT_HANDLER,
-    Role.DEPT_LEADER,
-    Role.TEAM,
-}
 
 
 def is_staff(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in STAFF_ROLES)
+    return has_role(user, STAFF)
 
 
 def is_center(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in (Role.CENTER, Role.ADMIN))
+    return has_role(user, CENTER)
 
 
 def appeal_text(appeal) -> str:
@@ -116,12 +107,10 @@ def clusters_for_appeal(appeal_id: int):
 
 
 def can_see_cluster(user, cluster: Cluster) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.role in (Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR):
+    if has_role(user, READ_ALL):
         return True
     return (
-        user.role in (Role.DEPT_HANDLER, Role.DEPT_LEADER)
+        has_role(user, DEPT)
         and cluster.status == Cluster.Status.LINKED
         and cluster.lead_department_id is not None
         and cluster.lead_department_id == user.department_id
@@ -130,11 +119,9 @@ def can_see_cluster(user, cluster: Cluster) -> bool:
 
 def visible_clusters(user):
     qs = Cluster.objects.select_related("lead_department")
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_superuser or user.role in (Role.CENTER, Role.ADMIN, Role.LEADER, Role.INSPECTOR):
+    if has_role(user, READ_ALL):
         return qs
-    if user.role in (Role.DEPT_HANDLER, Role.DEPT_LEADER) and user.department_id:
+    if has_role(user, DEPT) and user.department_id:
         return qs.filter(status=Cluster.Status.LINKED, lead_department_id=user.department_id)
     return qs.none()
 

@@ -10,11 +10,13 @@ from django.utils import timezone
 from wuyou.appeals import notify
 from wuyou.appeals.models import Category, Status
 from wuyou.appeals.services import appeal_dispatch, appeal_reply
-from wuyou.core.errors import DomainError, Forbidden, InvalidInput, InvalidTransition, NotFound
-from wuyou.orgs.models import Department, Role
+from wuyou.core.audit import record_change, snapshot
+from wuyou.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from wuyou.orgs.models import Department
 
 from . import engine, learned, selectors
 from .models import AutoDispatchRule, Cluster, ClusterEvent, ClusterMember, DispatchState, ModelVersion
+from .transitions import FLOW, record
 
 
 def _require_center(by) -> None:
@@ -66,7 +68,15 @@ def activate_version(*, version_id: int, by) -> ModelVersion:
     version = ModelVersion.objects.select_for_update().filter(pk=version_id).first()
     if version is None:
         raise NotFound("模型版本不存在", code="not_found")
+    before = ModelVersion.objects.filter(is_active=True).values_list("pk", flat=True).first()
     _activate(version)
+    record_change(
+        by=by,
+        action="dispatch_model.activate",
+        subject=version,
+        before={"active": before},
+        after={"active": version.pk},
+    )
     return version
 
 
@@ -86,6 +96,13 @@ def rollback(*, by=None) -> ModelVersion | None:
         .first()
     )
     _activate(previous)
+    record_change(
+        by=by,
+        action="dispatch_model.rollback",
+        subject=("dispatch.modelversion", current.pk, str(current)),
+        before={"active": current.pk},
+        after={"active": previous.pk if previous else None},
+    )
     return previous
 
 
@@ -107,6 +124,7 @@ def set_auto_rule(*, by, category: str, enabled: bool, threshold: float) -> Auto
     if not 0.3 <= threshold <= 1.0:
         raise InvalidInput("阈值必须是 0.3 到 1 之间的数字", code="invalid_threshold")
     rule, _ = AutoDispatchRule.objects.select_for_update().get_or_create(category=category)
+    before = snapshot(rule, ("enabled", "threshold"))
     rule.enabled, rule.threshold, rule.updated_by, rule.updated_at = (
         bool(enabled),
         threshold,
@@ -114,18 +132,17 @@ def set_auto_rule(*, by, category: str, enabled: bool, threshold: float) -> Auto
         timezone.now(),
     )
     rule.save()
+    record_change(
+        by=by,
+        action="auto_dispatch_rule.update",
+        subject=rule,
+        before=before,
+        after=snapshot(rule, ("enabled", "threshold")),
+    )
     return rule
 
 
 # ---------------------------------------------------------------- clusters and coordinated cases
-
-
-def record(
-    cluster: Cluster, action: str, *, by=None, note: str = "", data: dict | None = None
-) -> ClusterEvent:
-    return ClusterEvent.objects.create(
-        cluster=cluster, action=action, actor=by, at=timezone.now(), note=note, data=data or {}
-    )
 
 
 def _lock_cluster(cluster_id: int) -> Cluster:
@@ -148,10 +165,7 @@ def cluster_link(
     members still waiting for dispatch are dispatched to the lead department (through appeals' own service)."""
     _require_center(by)
     cluster = _lock_cluster(cluster_id)
-    if cluster.status != Cluster.Status.DETECTED:
-        raise InvalidTransition(
-            f"该批量诉求当前为「{cluster.get_status_display()}」，不能并案", code="invalid_transition"
-        )
+    rule = FLOW.check(cluster, ClusterEvent.Action.LINK, by)
     lead = Department.objects.filter(code=(lead_department or "").strip(), is_active=True).first()
     if lead is None:
         raise InvalidInput(f"牵头部门编码不存在或已停用：{lead_department}", code="unknown_department")
@@ -166,7 +180,7 @@ def cluster_link(
         numbers = "、".join(taken.values_list("appeal__number", flat=True))
         raise InvalidInput(f"以下诉求已在其他并案中：{numbers}", code="already_linked")
     members.update(linked=True)
-    cluster.status, cluster.lead_department = Cluster.Status.LINKED, lead
+    cluster.status, cluster.lead_department = rule.to, lead
     cluster.linked_at, cluster.linked_by = timezone.now(), by
     cluster.save(update_fields=["status", "lead_department", "linked_at", "linked_by"])
     dispatched, skipped = [], []
@@ -201,12 +215,11 @@ def cluster_unlink(*, cluster_id: int, by) -> Cluster:
     """Undo a link: the case goes back to a detected cluster. Appeal states are left exactly as they are."""
     _require_center(by)
     cluster = _lock_cluster(cluster_id)
-    if cluster.status != Cluster.Status.LINKED:
-        raise InvalidTransition("该批量诉求尚未并案，无需撤销", code="invalid_transition")
+    rule = FLOW.check(cluster, ClusterEvent.Action.UNLINK, by)
     lead = cluster.lead_department.code if cluster.lead_department else ""
     ClusterMember.objects.filter(cluster=cluster).update(linked=False)
     cluster.status, cluster.lead_department, cluster.linked_at, cluster.linked_by = (
-        Cluster.Status.DETECTED,
+        rule.to,
         None,
         None,
         None,
@@ -220,9 +233,7 @@ def cluster_unlink(*, cluster_id: int, by) -> Cluster:
 def cluster_dismiss(*, cluster_id: int, by, note: str = "") -> Cluster:
     _require_center(by)
     cluster = _lock_cluster(cluster_id)
-    if cluster.status != Cluster.Status.DETECTED:
-        raise InvalidTransition("只有待确认的批量诉求可以忽略", code="invalid_transition")
-    cluster.status = Cluster.Status.DISMISSED
+    cluster.status = FLOW.check(cluster, ClusterEvent.Action.DISMISS, by).to
     cluster.save(update_fields=["status"])
     record(cluster, ClusterEvent.Action.DISMISS, by=by, note=note.strip()[:500])
     return cluster
@@ -236,12 +247,8 @@ def case_reply(*, cluster_id: int, by, result: str, content: str) -> dict:
     cluster = _lock_cluster(cluster_id)
     if not selectors.can_see_cluster(by, cluster):
         raise NotFound("批量诉求不存在", code="not_found")
-    if cluster.status != Cluster.Status.LINKED:
-        raise InvalidTransition("尚未并案，不能统一答复", code="invalid_transition")
-    if by.role not in (Role.DEPT_HANDLER, Role.DEPT_LEADER) or by.department_id != cluster.lead_department_id:
-        raise Forbidden("只有牵头部门可以统一答复", code="forbidden")
-    if not (content or "").strip():
-        raise InvalidInput("答复内容不能为空", code="content_required")
+    FLOW.check(cluster, ClusterEvent.Action.REPLY, by)
+    content = FLOW.clean_inputs(ClusterEvent.Action.REPLY, {"content": content})["content"]
     replied, skipped = [], []
     members = ClusterMember.objects.filter(cluster=cluster).order_by("appeal_id")
     for appeal_id, number in members.values_list("appeal_id", "appeal__number"):

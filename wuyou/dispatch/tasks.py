@@ -93,9 +93,9 @@ def auto_dispatch(now) -> int:
                 try:
                     appeal_dispatch(
                         appeal_id=appeal.pk,
-                        by=rule.updated_by,
+                        by=None,  # the system dispatches, under the rule; not the person who last edited it
                         department=top[0].department,
-                        note=f"智能分拨自动交办（置信度 {top[0].score:.2f}）",
+                        note=f"智能分拨自动交办（{rule.get_category_display()}类规则，置信度 {top[0].score:.2f}）",
                     )
                     entry.dispatched = True
                     done += 1

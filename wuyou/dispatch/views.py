@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from wuyou.appeals.models import Category, ReplyResult
 from wuyou.core.errors import DomainError
-from wuyou.orgs.models import Department, Role
+from wuyou.orgs.access import DEPT, READ_ALL, SUBMITTERS, has_role
+from wuyou.orgs.models import Department
 
 from . import selectors, services
 from .models import AutoDispatchRule, Cluster, ModelVersion
@@ -81,7 +82,7 @@ def settings_page(request):
 
 @login_required
 def cluster_list(request):
-    if not (selectors.is_center(request.user) or request.user.role in (Role.LEADER, Role.INSPECTOR)):
+    if not has_role(request.user, READ_ALL):
         raise PermissionDenied("无权访问")
     status = request.GET.get("status", Cluster.Status.DETECTED)
     qs = selectors.visible_clusters(request.user).filter(status=status)[:200]
@@ -108,8 +109,7 @@ def cluster_detail(request, pk):
         "members": members,
         "events": cluster.events.select_related("actor"),
         "is_center": selectors.is_center(request.user),
-        "is_lead": request.user.role in (Role.DEPT_HANDLER, Role.DEPT_LEADER)
-        and cluster.lead_department_id == request.user.department_id,
+        "is_lead": has_role(request.user, DEPT) and cluster.lead_department_id == request.user.department_id,
         "departments": Department.objects.filter(is_active=True).order_by("code"),
         "reply_results": ReplyResult.choices,
     }
@@ -170,10 +170,7 @@ def cluster_act(request, pk, action):
 def similar_intake(request):
     """htmx fragment under the intake form: similar appeals as the user types (own enterprise only for
     enterprise users, by the appeals visibility rule)."""
-    if (
-        request.user.role not in (Role.ENTERPRISE, Role.CADRE, Role.CENTER, Role.ADMIN)
-        and not request.user.is_superuser
-    ):
+    if not has_role(request.user, SUBMITTERS):
         raise PermissionDenied("无权访问")
     text = f"{request.GET.get('title', '')}\n{request.GET.get('content', '')}"[:5000]
     found = selectors.similar_for(request.user, text=text) if len(text.strip()) >= 4 else []

@@ -7,15 +7,15 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import AuthenticationError
 from ninja.utils import check_csrf
-from pydantic import ValidationError as PydanticValidationError
 
 from wuyou.core.errors import Forbidden, InvalidInput, NotFound
+from wuyou.core.inputs import schema_model
 from wuyou.orgs.models import ApiToken, hash_token
 
 from . import ratelimit, selectors, services, stats
 from .permissions import is_investigator, is_jw
 from .search import search_items
-from .transitions import INVESTIGATOR_ACTIONS, RULES
+from .transitions import FLOW, INVESTIGATOR_ACTIONS, REPORTER_ACTIONS
 
 router = Router(tags=["negative_list"])
 PAGE_SIZE = 50
@@ -145,7 +145,7 @@ def report_track(request, tracking_code: str = "", secret: str = ""):
 
 @router.post("/reports/track/{action}", auth=None)
 def report_track_act(request, action: str, payload: TrackIn):
-    if action not in ("rate", "add_material"):
+    if action not in REPORTER_ACTIONS:
         raise NotFound("未知操作", code="unknown_action")
     ratelimit.hit_track(ratelimit.client_ip(request))
     report = services.find_by_secret(payload.tracking_code, payload.secret)
@@ -207,15 +207,10 @@ def report_identity(request, report_id: int):
     return {k: v for k, v in identity.items() if k not in ("user_id", "enterprise_id")}
 
 
-class ActionIn(Schema):
-    note: str | None = None
-    reason: str | None = None
-    summary: str | None = Field(None, description="request_explanation: 被举报单位可见的脱敏摘要")
-    due_days: int | None = Field(None, ge=1, le=90)
-    outcome: str | None = Field(None, description="conclude: substantiated / partly / not_substantiated")
-    finding: str | None = None
-    requirement: str | None = Field(None, description="order_rectification: 整改要求")
-    content: str | None = Field(None, description="reply: 答复举报人")
+# The body's schema, from the inputs the workflow table declares (the OpenAPI document shows it); the
+# services parse and check the values themselves, after the permission and state checks.
+ActionIn = schema_model("ReportActionIn", [i for a in INVESTIGATOR_ACTIONS for i in FLOW.rule(a).inputs])
+ACTION_INPUTS = {i.name for a in INVESTIGATOR_ACTIONS for i in FLOW.rule(a).inputs}
 
 
 def _body(request) -> dict:
@@ -224,9 +219,11 @@ def _body(request) -> dict:
         return {}
     try:
         payload = json.loads(raw)
-        return ActionIn.model_validate(payload).model_dump(exclude_none=True)
-    except (ValueError, PydanticValidationError):
-        raise InvalidInput("请求体必须是符合格式的 JSON 对象", code="invalid_json") from None
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict):
+        raise InvalidInput("请求体必须是符合格式的 JSON 对象", code="invalid_json")
+    return {k: v for k, v in payload.items() if k in ACTION_INPUTS and v is not None}
 
 
 @router.post(
@@ -240,7 +237,7 @@ def _body(request) -> dict:
     },
 )
 def report_act(request, report_id: int, action: str):
-    if action not in RULES or RULES[action].actor != "investigator":
+    if action not in INVESTIGATOR_ACTIONS:
         if not is_investigator(request.auth):
             raise NotFound("对象不存在或无权查看", code="not_found")
         raise NotFound(f"未知操作：{action}", code="unknown_action")

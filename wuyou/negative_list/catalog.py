@@ -1,7 +1,8 @@
 """Writes to the list itself: build a draft version from rows (all rows valid or nothing), publish, retire.
 
 Published versions are never edited: a change is a new draft, and reports keep pointing at the items of
-the version they cited.
+the version they cited. Each write records one audit row (nl_version.create / .publish / .delete);
+`by=None` is the system (the demo loader).
 """
 
 from dataclasses import dataclass, field
@@ -10,18 +11,15 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from wuyou.core.audit import record_change, snapshot
 from wuyou.core.errors import InvalidInput, InvalidTransition
+from wuyou.core.excel import RowError
 from wuyou.orgs.models import Department
 
 from .models import CURRENT_STATUSES, Category, Domain, Item, ListVersion
 
 V = ListVersion.Status
-
-
-@dataclass
-class RowError:
-    row: int
-    message: str
+VERSION_FIELDS = ["name", "version", "issuer", "status", "effective_on", "published_at", "retired_at"]
 
 
 @dataclass
@@ -88,7 +86,7 @@ def check_rows(raw_rows, *, first_row: int = 2, numbers: list[int] | None = None
 
 @transaction.atomic
 def create_version(
-    *, name: str, version: str, issuer: str, effective_on: date | None, rows: list[dict]
+    *, name: str, version: str, issuer: str, effective_on: date | None, rows: list[dict], by=None
 ) -> ListVersion:
     """Create a draft from rows; any invalid row raises InvalidInput and nothing is created."""
     checked = check_rows(rows)
@@ -124,11 +122,24 @@ def create_version(
         )
         links += [through(item_id=item.pk, department_id=d) for d in row["department_ids"]]
     through.objects.bulk_create(links)
+    record_change(
+        by=by,
+        action="nl_version.create",
+        subject=lv,
+        after={
+            **snapshot(lv, VERSION_FIELDS),
+            "categories": len(cats),
+            "domains": len(doms),
+            "items": len(checked.rows),
+        },
+    )
     return lv
 
 
 @transaction.atomic
-def publish(*, version_id: int, status: str = V.IN_FORCE, effective_on: date | None = None) -> ListVersion:
+def publish(
+    *, version_id: int, status: str = V.IN_FORCE, effective_on: date | None = None, by=None
+) -> ListVersion:
     """Make a draft the current list (trial or in force); the previous current version is retired."""
     if status not in CURRENT_STATUSES:
         raise InvalidInput("发布状态只能是试行或施行", code="invalid_status")
@@ -140,22 +151,32 @@ def publish(*, version_id: int, status: str = V.IN_FORCE, effective_on: date | N
     now = timezone.now()
     if lv.status == V.DRAFT and not lv.items.exists():
         raise InvalidTransition("空清单不能发布")
-    ListVersion.objects.select_for_update().filter(status__in=CURRENT_STATUSES).exclude(pk=lv.pk).update(
-        status=V.RETIRED, retired_at=now
-    )
+    before = snapshot(lv, VERSION_FIELDS)
+    current = ListVersion.objects.select_for_update().filter(status__in=CURRENT_STATUSES).exclude(pk=lv.pk)
+    retired = [str(v) for v in current]
+    current.update(status=V.RETIRED, retired_at=now)
     lv.status = status
     lv.published_at = lv.published_at or now
     if effective_on:
         lv.effective_on = effective_on
     lv.save(update_fields=["status", "published_at", "effective_on"])
+    record_change(
+        by=by,
+        action="nl_version.publish",
+        subject=lv,
+        before=before,
+        after=snapshot(lv, VERSION_FIELDS),
+        note=("废止：" + "、".join(retired)) if retired else "",
+    )
     return lv
 
 
 @transaction.atomic
-def delete_draft(*, version_id: int) -> None:
+def delete_draft(*, version_id: int, by=None) -> None:
     lv = ListVersion.objects.select_for_update().filter(pk=version_id).first()
     if lv is None or lv.status != V.DRAFT:
         raise InvalidTransition("只能删除草稿版本")
+    record_change(by=by, action="nl_version.delete", subject=lv, before=snapshot(lv, VERSION_FIELDS))
     lv.delete()
 
 

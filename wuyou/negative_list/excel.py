@@ -1,11 +1,8 @@
-"""Excel import and export of a list version. Import checks every row first and creates nothing when any
-row is wrong; the errors name the row numbers as Excel shows them."""
+"""Excel import and export of a list version, through the Excel kernel (`wuyou.core.excel`). Import checks
+every row first and creates nothing when any row is wrong; the errors name the row numbers as Excel shows
+them."""
 
-import io
-import zipfile
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from wuyou.core import excel
 
 from .catalog import RowError, check_rows
 from .models import ListVersion
@@ -22,60 +19,69 @@ COLUMNS = [
     ("notes", "备注"),
 ]
 MAX_ROWS = 5000
+CONTENT_TYPE = excel.CONTENT_TYPE
+_WIDTHS = (8, 16, 8, 18, 10, 60, 20, 40, 20)
+_EXAMPLE = ("A", "准入开办类", "A1", "登记注册", "A1-01", "无法定依据要求企业重复提交材料", "scjgj", "", "")
+_NOTES = {
+    "category_code": "同一类别的各行编码和名称一致",
+    "domain_code": "同一领域的各行编码、名称和所属类别一致",
+    "code": "全表唯一，最多 20 个字符",
+    "departments": "部门编码，多个用逗号分隔",
+}
+# Empty cells are checked by check_rows, which reports them together with the row's other problems.
+SHEET = excel.Sheet(
+    "负面清单",
+    [
+        excel.Column(
+            key,
+            label,
+            header_required=i < 6,
+            width=_WIDTHS[i],
+            example=_EXAMPLE[i] or None,
+            note=_NOTES.get(key, "必填" if i < 6 else ""),
+        )
+        for i, (key, label) in enumerate(COLUMNS)
+    ],
+    max_rows=MAX_ROWS,
+)
 
 
 def export_version(lv: ListVersion) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "负面清单"
-    ws.append([label for _, label in COLUMNS])
     items = (
         lv.items.select_related("domain__category")
         .prefetch_related("departments")
         .order_by("position", "code")
     )
-    for it in items:
-        ws.append(
-            [
-                it.domain.category.code,
-                it.domain.category.name,
-                it.domain.code,
-                it.domain.name,
-                it.code,
-                it.behaviour,
-                ",".join(d.code for d in it.departments.all()),
-                it.basis,
-                it.notes,
-            ]
-        )
-    for col, width in zip("ABCDEFGHI", (8, 16, 8, 18, 10, 60, 20, 40, 20), strict=True):
-        ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    rows = (
+        {
+            "category_code": it.domain.category.code,
+            "category_name": it.domain.category.name,
+            "domain_code": it.domain.code,
+            "domain_name": it.domain.name,
+            "code": it.code,
+            "behaviour": it.behaviour,
+            "departments": ",".join(d.code for d in it.departments.all()),
+            "basis": it.basis,
+            "notes": it.notes,
+        }
+        for it in items
+    )
+    return excel.write(SHEET, rows)
+
+
+def template() -> bytes:
+    return excel.template(SHEET)
 
 
 def read_rows(fileobj) -> tuple[list[dict], list[RowError]]:
-    """Parse the workbook; header row names the columns (order free). Returns (valid rows, errors)."""
+    """Parse the workbook; header row names the columns (order free). Returns (valid rows, errors):
+    the rows only when there is no error at all. Row 0 is the file, row 1 its header."""
     try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return [], [RowError(0, "无法读取文件，请上传 .xlsx 格式的 Excel 文件")]
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None) or ()
-    by_label = {label: key for key, label in COLUMNS}
-    index = {by_label[str(h).strip()]: i for i, h in enumerate(header) if h and str(h).strip() in by_label}
-    missing = [label for key, label in COLUMNS[:6] if key not in index]
-    if missing:
-        return [], [RowError(1, "表头缺少列：" + "、".join(missing))]
-    raw = []
-    for n, values in enumerate(rows, start=2):
-        if n > MAX_ROWS + 1:
-            return [], [RowError(n, f"条目超过 {MAX_ROWS} 行")]
-        if not any(v not in (None, "") for v in values):
-            continue
-        raw.append((n, {key: (values[i] if i < len(values) else None) for key, i in index.items()}))
-    wb.close()
-    checked = check_rows([r for _, r in raw], numbers=[n for n, _ in raw])
+        raw = excel.read(fileobj, SHEET)
+    except excel.ExcelErrors as exc:
+        if exc.code == "empty_file":
+            return [], [RowError(2, "文件中没有任何条目")]
+        return [], exc.errors
+    numbers = [r.pop(excel.ROW) for r in raw]
+    checked = check_rows(raw, numbers=numbers)
     return (checked.rows if not checked.errors else []), checked.errors

@@ -7,6 +7,7 @@ columns are keyed hashes (HMAC) used only for lookups ("my reports", retaliation
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from wuyou.orgs.models import Department
 
@@ -172,11 +173,41 @@ class Report(models.Model):
         return self.number
 
 
+class Action(models.TextChoices):
+    """Every action a report's time line records: the workflow's steps (wuyou.negative_list.transitions)
+    and the events around them (the intake, the details of a step, the department's answers)."""
+
+    SUBMIT = "submit", _("提交举报")
+    ACCEPT = "accept", _("受理")
+    REJECT = "reject", _("不予受理")
+    INVESTIGATE = "investigate", _("开始调查核实")
+    REQUEST_EXPLANATION = "request_explanation", _("要求被举报单位说明情况")
+    EXTEND = "extend", _("延长办理期限")
+    EXTEND_REASON = "extend_reason", _("延期理由")
+    CONCLUDE = "conclude", _("作出认定")
+    ORDER_RECTIFICATION = "order_rectification", _("责令整改")
+    RECTIFICATION_DETAIL = "rectification_detail", _("整改要求")
+    REFER = "refer", _("移送纪委监委")
+    REPLY = "reply", _("答复举报人")
+    CLOSE = "close", _("办结")
+    RATE = "rate", _("评价")
+    ADD_MATERIAL = "add_material", _("补充材料")
+    EXPLANATION_RECEIVED = "explanation_received", _("收到情况说明")
+    RECTIFICATION_REPORTED = "rectification_reported", _("收到整改报告")
+    WARN = "warn", _("办理期限预警")
+    ESCALATE = "escalate", _("超期督办")
+    DEPT_OVERDUE = "dept_overdue", _("被举报单位逾期未回复")
+
+
 class Event(models.Model):
-    """Append-only time line of a report. `public` rows are the ones the reporter sees."""
+    """Append-only time line of a report. `public` rows are the ones the reporter sees.
+
+    Each report's events form a hash chain (wuyou.negative_list.audit): `public` is hashed too, so
+    nobody can quietly show the reporter an internal note, or hide a step from them."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=24)
+    seq = models.PositiveIntegerField(default=0)
+    action = models.CharField(max_length=24, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -185,9 +216,12 @@ class Event(models.Model):
     note = models.TextField(blank=True)
     public = models.BooleanField(default=False)
     at = models.DateTimeField(db_index=True)
+    prev_hash = models.CharField(max_length=64, default="")
+    hash = models.CharField(max_length=64, default="")
 
     class Meta:
         ordering = ["report_id", "at", "id"]
+        constraints = [models.UniqueConstraint(fields=["report", "seq"], name="nl_event_report_seq")]
 
 
 def evidence_path(instance, filename):
@@ -271,6 +305,9 @@ class RetaliationAlert(models.Model):
         constraints = [models.UniqueConstraint(fields=["report", "ref"], name="nl_alert_once")]
 
 
-class Sequence(models.Model):
-    day = models.CharField(max_length=8, unique=True)
-    last = models.PositiveIntegerField(default=0)
+class ScanMark(models.Model):
+    """How far a scan has read another module's events (the retaliation scan of appeals): the next
+    scan reads only what happened since, instead of walking two years of reports every round."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    until = models.DateTimeField()

@@ -1,14 +1,20 @@
 """Who hears about reports. Texts never carry the reporter's identity; texts to departments never name a
 report (only "核实事项" with its own number); texts to reporters never carry the report number (the
-notification row is linked to their account, the identity is not).
+notification row is linked to their account, the identity is not, so a reporter's row has no subject).
 
-Rows go into the appeals inbox and outbox in the caller's transaction (see wuyou.appeals.notify)."""
+Rows go into the inbox and outbox of wuyou.notifications in the caller's transaction."""
 
 from django.contrib.auth.models import Permission
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from wuyou.appeals import notify as inbox
+from wuyou.notifications import kinds
+from wuyou.notifications.services import notify
 from wuyou.orgs.models import Role, User
+
+# One preference covers the negative list; the finer kinds below are kept on the rows.
+KIND = kinds.register("report", _("负面清单举报"))
 
 
 def investigators():
@@ -25,21 +31,53 @@ def investigators():
     return qs
 
 
-def to_investigators(title: str, body: str = "", *, email: bool = True):
-    inbox.notify(investigators(), None, title, body, email=email)
+def department_users(department_id, roles=(Role.DEPT_HANDLER, Role.DEPT_LEADER)):
+    if department_id is None:
+        return User.objects.none()
+    return User.objects.filter(department_id=department_id, role__in=roles, is_active=True)
+
+
+def to_investigators(title: str, body: str = "", *, email: bool = True, subject: str = ""):
+    notify(
+        investigators(),
+        title=title,
+        body=body,
+        link=reverse("nl_center_list"),
+        subject=subject,
+        kind="report.investigate",
+        email=email,
+    )
 
 
 def to_department(
     department_id: int, title: str, body: str = "", roles=(Role.DEPT_HANDLER, Role.DEPT_LEADER)
 ):
-    inbox.notify(inbox.department_users(department_id, roles=roles), None, title, body)
+    notify(
+        department_users(department_id, roles=roles),
+        title=title,
+        body=body,
+        link=reverse("nl_dept_requests"),
+        kind="report.verify",
+    )
 
 
 def to_jw(title: str, body: str = ""):
-    inbox.notify(User.objects.filter(department__code="jw", is_active=True), None, title, body)
+    notify(
+        User.objects.filter(department__code="jw", is_active=True),
+        title=title,
+        body=body,
+        link=reverse("nl_dept_requests"),
+        kind="report.referral",
+    )
 
 
 def to_reporter_account(user_id: int | None):
     if user_id:
-        users = User.objects.filter(pk=user_id, is_active=True)
-        inbox.notify(users, None, "您的举报有新进展", "请到「我的举报」查看。", email=False)
+        notify(
+            User.objects.filter(pk=user_id, is_active=True),
+            title="您的举报有新进展",
+            body="请到「我的举报」查看。",
+            link=reverse("nl_my_reports"),
+            kind="report.progress",
+            email=False,
+        )

@@ -2,7 +2,7 @@
 and superusers. Everyone else gets 404 on anything naming a report."""
 
 from wuyou.core.errors import NotFound
-from wuyou.orgs.models import Role
+from wuyou.orgs.access import ADMIN, DEPT, Role, has_role
 
 PERM = "negative_list.investigate_report"
 JW_DEPARTMENT = "jw"
@@ -10,11 +10,10 @@ NOT_FOUND = "对象不存在或无权查看"
 
 
 def is_investigator(user) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser or user.role == Role.ADMIN:
+    # has_role: a superuser acts as admin.
+    if has_role(user, ADMIN):
         return True
-    return user.role == Role.CENTER and user.has_perm(PERM)
+    return has_role(user, Role.CENTER) and user.has_perm(PERM)
 
 
 def is_jw(user) -> bool:
@@ -28,7 +27,7 @@ def is_jw(user) -> bool:
 
 
 def is_dept_user(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and user.is_dept)
+    return has_role(user, DEPT)
 
 
 def require_investigator(user) -> None:

@@ -1,16 +1,25 @@
 """Retaliation watch: for two years after a report, any action the accused department takes against the
 reporting enterprise raises an alert to the investigators naming the earlier report. Idempotent: one alert
-per (report, ref), guarded by a unique constraint."""
+per (report, ref), guarded by a unique constraint.
+
+The worker's scan of appeals reads only what happened since its last round (a watermark), and matches
+enterprises by their keyed tag: no report's identity is ever decrypted for it."""
 
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from wuyou.appeals.selectors import returned_or_overdue
+
 from . import crypto, notify
-from .models import Report, RetaliationAlert
+from .models import Report, RetaliationAlert, ScanMark
 
 WATCH = timedelta(days=731)  # two years, leap day included
+# Each round reads this much before its watermark again: an appeal event written just before a
+# round's "now" may commit after the round has read, and must not fall between two rounds.
+OVERLAP = timedelta(minutes=10)
+MARK = "retaliation:appeals"
 
 
 def _pk(obj):
@@ -45,4 +54,33 @@ def check_retaliation(*, department, enterprise, action: str, ref: str, at=None)
                 f"打击报复预警：被举报单位对举报企业「{action[:40]}」，涉及举报 {report.number}",
                 f"举报提交于 {timezone.localtime(report.created_at):%Y年%m月%d日}；来源 {ref}。",
             )
+    return created
+
+
+def scan_appeals(now=None) -> int:
+    """Returned appeals and overdue (slow-walked) appeals of a reporting enterprise at the department it
+    reported, after the report, since the previous round. Returns the number of alerts created."""
+    now = now or timezone.now()
+    until = ScanMark.objects.filter(name=MARK).values_list("until", flat=True).first()
+    since = now - WATCH if until is None else min(until, now) - OVERLAP
+    acts = returned_or_overdue(since, now)
+    created = 0
+    if acts:
+        tags = {ent: crypto.tag("enterprise", ent) for ent in {a[0] for a in acts}}
+        # One read of the reports that could match; most acts concern enterprises that never reported.
+        watched = set(
+            Report.objects.filter(
+                enterprise_tag__in=set(tags.values()),
+                department_id__in={a[1] for a in acts},
+                created_at__gte=since - WATCH,
+                created_at__lte=now,
+            ).values_list("enterprise_tag", "department_id")
+        )
+        for ent, dept, ref, action, at in acts:
+            if (tags[ent], dept) in watched:
+                created += len(
+                    check_retaliation(department=dept, enterprise=ent, action=action, ref=ref, at=at)
+                )
+    # Never backwards: a round run with an earlier clock must not make the next one reread years.
+    ScanMark.objects.update_or_create(name=MARK, defaults={"until": max(now, until or now)})
     return created

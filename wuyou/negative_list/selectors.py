@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 
 from wuyou.core.errors import NotFound
+from wuyou.orgs.access import DEPT, has_role
 
 from .catalog import current_version
 from .models import Category, DeptRequest, Domain, Item, ListVersion, Referral, Report
@@ -106,7 +107,7 @@ def my_reports(user):
 
 def dept_requests_for(user):
     """What the accused department sees: its own requests, nothing else."""
-    if not (user.is_authenticated and user.is_active and user.is_dept and user.department_id):
+    if not (has_role(user, DEPT) and user.department_id):
         return DeptRequest.objects.none()
     return DeptRequest.objects.filter(department_id=user.department_id).order_by("-created_at", "-id")
 

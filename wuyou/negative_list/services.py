@@ -1,4 +1,5 @@
-"""Every write to a report. Each action: lock the row, check the transition table, save, append an event in
+"""Every write to a report, one service per action of the workflow table (transitions.FLOW): lock the
+row, check the table, parse the inputs it declares, save, append the event to the report's hash chain in
 the same transaction; notification rows ride in the same commit (the worker delivers the outbox).
 
 `check_retaliation` is the one function other modules call (inspections, penalties…)."""
@@ -10,107 +11,82 @@ from datetime import date, timedelta
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from wuyou.appeals.attachments import MAX_FILES, check_file
 from wuyou.core.errors import InvalidInput, NotFound
+from wuyou.core.files import MAX_FILES, check_file
+from wuyou.core.inputs import MAX_INT, clean_text
+from wuyou.core.numbering import daily_number
+from wuyou.core.workflow import lock
 from wuyou.orgs.models import Department, Role
 from wuyou.orgs.validators import clean_phone
 from wuyou.workdays.calendar import workday_deadline
 
 from . import crypto, notify, ratelimit
+from .audit import record
 from .catalog import current_version
-from .models import (
-    DeptRequest,
-    Event,
-    Evidence,
-    IdentityAccess,
-    Outcome,
-    Rating,
-    Referral,
-    Report,
-    Sequence,
-    Status,
-)
-from .permissions import NOT_FOUND, is_dept_user, require_investigator
+from .models import Action, DeptRequest, Evidence, IdentityAccess, Outcome, Rating, Referral, Report, Status
+from .permissions import NOT_FOUND, is_dept_user, is_investigator, require_investigator
 from .retaliation import check_retaliation  # noqa: F401  (the public entry point lives here)
-from .transitions import RULES, check_allowed
+from .transitions import (
+    ACTION_LABELS,  # noqa: F401  (the pages read the labels from here)
+    FLOW,
+    AsReporter,
+    account_tag,
+    reporter_may,  # noqa: F401  (the reporter's pages ask it)
+)
 
+A = Action
 ACCEPT_WORKDAYS = 1
 CONCLUDE_WORKDAYS = 15
 EXTENDED_WORKDAYS = 30
 WARN_BEFORE_WORKDAYS = 3
-EXPLANATION_WORKDAYS = 5
-RECTIFICATION_WORKDAYS = 20
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed on phones
-MAX_ID = 2**63 - 1
+MAX_ID = MAX_INT
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _text(value, label: str, max_len: int, *, required: bool = True, min_len: int = 0) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(f"{label}不能为空")
-    if len(value) > max_len:
-        raise InvalidInput(f"{label}不能超过{max_len}字")
-    if value and len(value) < min_len:
-        raise InvalidInput(f"{label}至少{min_len}字")
-    return value
-
-
-def _days(value, default: int, label: str) -> int:
-    if value in (None, ""):
-        return default
-    try:
-        days = int(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"{label}必须是整数个工作日") from None
-    if not 1 <= days <= 90:
-        raise InvalidInput(f"{label}须在 1 到 90 个工作日之间")
-    return days
 
 
 def _code(n: int) -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(n))
 
 
-def _number(now) -> str:
-    day = timezone.localtime(now).strftime("%Y%m%d")
-    Sequence.objects.get_or_create(day=day)
-    Sequence.objects.filter(day=day).update(last=F("last") + 1)
-    return f"NL{day}-{Sequence.objects.get(day=day).last:04d}"
-
-
 def _lock(report_id) -> Report:
-    if not isinstance(report_id, int) or not 0 < report_id <= MAX_ID:
-        raise NotFound(NOT_FOUND, code="not_found")
-    report = Report.objects.select_for_update().filter(pk=report_id).first()
-    if report is None:
-        raise NotFound(NOT_FOUND, code="not_found")
+    return lock(Report, report_id, message=NOT_FOUND)
+
+
+def begin(report_id, actor, action: str, **raw) -> tuple[Report, dict]:
+    """Lock, check role, scope, state and guards, then parse the action's inputs — in that order, so
+    an outsider learns nothing from an input error (not even that the report exists)."""
+    report = _lock(report_id)
+    rule = FLOW.check(report, action, actor)
+    return report, {i.name: i.clean(raw.get(i.name)) for i in rule.inputs}
+
+
+def step(report: Report, action: str, by, *, fields=(), note: str = "", public: bool = True) -> Report:
+    """Move to the state the table names for this action (or keep it), save, append the event."""
+    before, fields = FLOW.apply(report, FLOW.rule(action), fields=fields)
+    if fields:
+        report.save(update_fields=fields)
+    record(report, action, by=by, before=before, note=note, public=public)
     return report
 
 
-def record(report: Report, action: str, *, by=None, before: str = "", note: str = "", public=False, at=None):
-    return Event.objects.create(
-        report=report,
-        action=action,
-        actor=by,
-        from_status=before or report.status,
-        to_status=report.status,
-        note=note,
-        public=public,
-        at=at or timezone.now(),
-    )
+def _tell_reporter(report: Report) -> None:
+    # Only an enterprise reporter has an account to tell; anonymous reporters come and look.
+    notify.to_reporter_account(crypto.decrypt_identity(report.identity_token).get("user_id"))
 
 
-def _save_files(report: Report, files, note: str = "") -> int:
+def _check_files(files, existing: int = 0) -> list:
+    """Every file checked before any is written: (file, content type)."""
     files = list(files or [])
-    if len(files) + report.evidence.count() > MAX_FILES:
+    if len(files) + existing > MAX_FILES:
         raise InvalidInput(f"证据材料最多 {MAX_FILES} 个")
-    checked = [(f, check_file(f)) for f in files]  # all checked before any is written
+    return [(f, check_file(f)) for f in files]
+
+
+def _write_files(report: Report, checked, note: str = "") -> int:
     now = timezone.now()
     for f, content_type in checked:
         ev = Evidence(
@@ -124,10 +100,6 @@ def _save_files(report: Report, files, note: str = "") -> int:
         ev.file.save("evidence", f, save=False)
         ev.save()
     return len(checked)
-
-
-def account_tag(user) -> str:
-    return crypto.tag("user", user.pk)
 
 
 def enterprise_tag(enterprise_id) -> str:
@@ -146,7 +118,6 @@ def _parse_date(value) -> date:
         raise InvalidInput("发生日期格式应为 YYYY-MM-DD", code="invalid_date") from None
 
 
-@transaction.atomic
 def report_submit(
     *,
     by,
@@ -163,7 +134,11 @@ def report_submit(
     now=None,
 ) -> tuple[Report, str | None]:
     """File a report. `by` is an enterprise user or None (anonymous). Returns (report, secret); the secret
-    exists only for anonymous reports and only in this return value."""
+    exists only for anonymous reports and only in this return value.
+
+    Everything slow or refusable happens before the transaction: the checks, the files' checks, the
+    secret's hash and the number (one short upsert of its own, wuyou.core.numbering), so the day's
+    counter row is never held through a password hash or file saves."""
     now = now or timezone.now()
     user = by if by is not None and by.is_authenticated else None
     if user is not None and (user.role != Role.ENTERPRISE or not user.enterprise_id):
@@ -188,8 +163,10 @@ def report_submit(
     today = timezone.localdate(now)
     if day > today or day < today - timedelta(days=3 * 366):
         raise InvalidInput("发生日期须在近三年内且不晚于今天", code="invalid_date")
-    description = _text(description, "事情经过", 5000, min_len=10)
-    name = _text(reporter_name, "姓名", 50, required=False)
+    description = clean_text(description, "事情经过", 5000, min_len=10)
+    official = clean_text(official, "涉及人员或岗位", 100, required=False)
+    place = clean_text(place, "发生地点", 200, required=False)
+    name = clean_text(reporter_name, "姓名", 50, required=False)
     phone = (reporter_phone or "").strip()
     if phone:
         try:
@@ -208,29 +185,33 @@ def report_submit(
             enterprise_name=ent.name,
             enterprise_uscc=ent.uscc,
         )
+    checked = _check_files(files)
     secret = None if user is not None else "-".join(_code(4) for _ in range(4))
-    report = Report.objects.create(
-        number=_number(now),
-        tracking_code="JB" + _code(10),
-        secret_hash=make_password(secret) if secret else "",
-        anonymous=user is None,
-        department=dept,
-        official=_text(official, "涉及人员或岗位", 100, required=False),
-        occurred_on=day,
-        place=_text(place, "发生地点", 200, required=False),
-        description=description,
-        identity_token=crypto.encrypt_identity(identity),
-        enterprise_tag=enterprise_tag(user.enterprise_id) if user else "",
-        account_tag=account_tag(user) if user else "",
-        created_at=now,
-    )
-    report.items.set(found)
-    report.accept_due_at, est = workday_deadline(now, ACCEPT_WORKDAYS)
-    report.due_estimated = est
-    report.save(update_fields=["accept_due_at", "due_estimated"])
-    _save_files(report, files)
-    record(report, "submit", before=Status.SUBMITTED, note="举报已提交", public=True, at=now)
-    notify.to_investigators(f"新举报 {report.number} 待受理", "请在 1 个工作日内受理。")
+    secret_hash = make_password(secret) if secret else ""
+    number = daily_number("NL", now)
+    with transaction.atomic():
+        report = Report.objects.create(
+            number=number,
+            tracking_code="JB" + _code(10),
+            secret_hash=secret_hash,
+            anonymous=user is None,
+            department=dept,
+            official=official,
+            occurred_on=day,
+            place=place,
+            description=description,
+            identity_token=crypto.encrypt_identity(identity),
+            enterprise_tag=enterprise_tag(user.enterprise_id) if user else "",
+            account_tag=account_tag(user) if user else "",
+            created_at=now,
+        )
+        report.items.set(found)
+        report.accept_due_at, est = workday_deadline(now, ACCEPT_WORKDAYS)
+        report.due_estimated = est
+        report.save(update_fields=["accept_due_at", "due_estimated"])
+        _write_files(report, checked)
+        record(report, A.SUBMIT, before=Status.SUBMITTED, note="举报已提交", public=True, at=now, first=True)
+        notify.to_investigators(f"新举报 {report.number} 待受理", "请在 1 个工作日内受理。")
     return report, secret
 
 
@@ -249,35 +230,53 @@ def find_by_secret(tracking_code: str, secret: str) -> Report:
     return report
 
 
-def reporter_may(report: Report, user=None, secret_ok: bool = False) -> bool:
-    if secret_ok:
-        return True
-    return bool(user is not None and user.is_authenticated and report.account_tag == account_tag(user))
+# The reporter's events carry no actor: the account that filed an enterprise report must not be
+# written next to the report's time line, where every investigator reads it.
 
 
 @transaction.atomic
-def reporter_act(*, report_id: int, action: str, user=None, secret_ok: bool = False, data: dict, files=()):
-    report = _lock(report_id)
-    rule = check_allowed(report, action, user, reporter=reporter_may(report, user, secret_ok))
-    before = report.status
-    if action == "rate":
-        rating = data.get("rating", "")
-        if rating not in Rating.values:
-            raise InvalidInput("请选择评价：满意、基本满意或不满意", code="invalid_rating")
-        report.rating, report.rating_comment = (
-            rating,
-            _text(data.get("comment"), "评价意见", 1000, required=False),
-        )
-        report.status, report.closed_at = rule.to, timezone.now()
-        report.save(update_fields=["rating", "rating_comment", "status", "closed_at"])
-        record(report, action, before=before, note=Rating(rating).label, public=True)
-        notify.to_investigators(f"举报 {report.number} 举报人已评价：{Rating(rating).label}", email=False)
-    else:  # add_material
-        text = _text(data.get("text"), "补充说明", 5000, required=not files)
-        n = _save_files(report, files, note=text)
-        record(report, action, before=before, note=text + (f"（附件 {n} 个）" if n else ""), public=True)
-        notify.to_investigators(f"举报 {report.number} 举报人补充了材料", email=False)
+def report_rate(
+    *, report_id: int, by=None, secret_ok: bool = False, rating: str, comment: str = ""
+) -> Report:
+    """The reporter rates the reply (signed in as the filing account, or `secret_ok` after the secret)."""
+    report, v = begin(report_id, AsReporter(by, secret_ok), A.RATE, rating=rating, comment=comment)
+    report.rating, report.rating_comment, report.closed_at = v["rating"], v["comment"], timezone.now()
+    label = Rating(v["rating"]).label
+    step(report, A.RATE, None, fields=["rating", "rating_comment", "closed_at"], note=label)
+    notify.to_investigators(f"举报 {report.number} 举报人已评价：{label}", email=False)
     return report
+
+
+@transaction.atomic
+def report_add_material(
+    *, report_id: int, by=None, secret_ok: bool = False, text: str = "", files=()
+) -> Report:
+    report, v = begin(report_id, AsReporter(by, secret_ok), A.ADD_MATERIAL, text=text)
+    files = list(files or [])
+    if not v["text"] and not files:
+        raise InvalidInput("补充说明不能为空", code="text_required")
+    n = _write_files(report, _check_files(files, report.evidence.count()), note=v["text"])
+    step(report, A.ADD_MATERIAL, None, note=v["text"] + (f"（附件 {n} 个）" if n else ""))
+    notify.to_investigators(f"举报 {report.number} 举报人补充了材料", email=False)
+    return report
+
+
+def reporter_act(*, report_id: int, action: str, user=None, secret_ok: bool = False, data: dict, files=()):
+    """The reporter's pages and API: run a reporter action by name with the posted inputs."""
+    data = data or {}
+    if action == A.RATE:
+        return report_rate(
+            report_id=report_id,
+            by=user,
+            secret_ok=secret_ok,
+            rating=data.get("rating"),
+            comment=data.get("comment"),
+        )
+    if action == A.ADD_MATERIAL:
+        return report_add_material(
+            report_id=report_id, by=user, secret_ok=secret_ok, text=data.get("text"), files=files
+        )
+    raise NotFound(NOT_FOUND, code="not_found")
 
 
 # ---------------------------------------------------------------- investigators
@@ -314,76 +313,122 @@ def _dept_request(report: Report, kind: str, summary: str, days: int) -> DeptReq
 
 
 @transaction.atomic
-def perform(action: str, *, report_id: int, by, data: dict) -> Report:
-    """Run an investigator action by name with a dict of inputs (form or JSON)."""
-    require_investigator(by)
-    report = _lock(report_id)
-    rule = check_allowed(report, action, by)
-    d, now, before = data or {}, timezone.now(), report.status
-    fields, note, public = [], "", True
-    if action == "accept":
-        report.accepted_at, report.investigator = now, by
-        fields = ["accepted_at", "investigator", *_deadlines_on_accept(report, now, CONCLUDE_WORKDAYS)]
-        note = _text(d.get("note"), "受理意见", 500, required=False) or "已受理"
-    elif action == "reject":
-        report.reject_reason = note = _text(d.get("reason"), "不予受理理由", 1000)
-        report.closed_at = now
-        fields = ["reject_reason", "closed_at"]
-    elif action == "investigate":
-        report.investigator = by
-        fields, note = ["investigator"], "调查核实中"
-    elif action == "request_explanation":
-        summary = _text(d.get("summary"), "核实事项摘要", 2000)
-        req = _dept_request(
-            report,
-            DeptRequest.Kind.EXPLANATION,
-            summary,
-            _days(d.get("due_days"), EXPLANATION_WORKDAYS, "说明期限"),
-        )
-        note, public = f"请被举报单位说明情况（HS{req.pk}）：{summary}", False
-    elif action == "extend":
-        reason = _text(d.get("reason"), "延期理由", 500)
-        report.extended = True
-        fields = ["extended", *_deadlines_on_accept(report, report.accepted_at, EXTENDED_WORKDAYS)]
-        record(report, "extend_reason", by=by, before=before, note=reason)
-        note = f"办理期限延长至 {timezone.localtime(report.conclude_due_at):%Y年%m月%d日}"
-    elif action == "conclude":
-        outcome = d.get("outcome", "")
-        if outcome not in Outcome.values:
-            raise InvalidInput("认定结论须为属实、部分属实或不属实", code="invalid_outcome")
-        report.outcome, report.concluded_at = outcome, now
-        report.finding = _text(d.get("finding"), "认定意见", 5000)
-        fields, note = ["outcome", "concluded_at", "finding"], f"认定结论：{Outcome(outcome).label}"
-    elif action == "order_rectification":
-        text = _text(d.get("requirement"), "整改要求", 2000)
-        req = _dept_request(
-            report,
-            DeptRequest.Kind.RECTIFICATION,
-            text,
-            _days(d.get("due_days"), RECTIFICATION_WORKDAYS, "整改期限"),
-        )
-        record(report, "rectification_detail", by=by, before=before, note=f"HS{req.pk}：{text}")
-        note = f"已责令被举报单位限期整改（{timezone.localtime(req.due_at):%Y年%m月%d日}前）"
-    elif action == "refer":
-        text = _text(d.get("note"), "移送说明", 2000)
-        Referral.objects.create(report=report, note=text, created_by=by, created_at=now)
-        notify.to_jw("协调中心移送问题线索一件", "请到「移送线索」查看。")
-        note = "已移送纪检监察机关"
-    elif action == "reply":
-        report.reply, report.replied_at = _text(d.get("content"), "答复内容", 5000), now
-        fields, note = ["reply", "replied_at"], report.reply
-    elif action == "close":
-        report.closed_at = now
-        fields, note = ["closed_at"], _text(d.get("note"), "办结说明", 500, required=False) or "已办结"
-    if rule.to is not None:
-        report.status = rule.to
-        fields.append("status")
-    if fields:
-        report.save(update_fields=sorted(set(fields)))
-    record(report, action, by=by, before=before, note=note, public=public)
-    if action in ("accept", "reject", "conclude", "reply"):
-        notify.to_reporter_account(crypto.decrypt_identity(report.identity_token).get("user_id"))
+def report_accept(*, report_id: int, by, note: str = "") -> Report:
+    report, v = begin(report_id, by, A.ACCEPT, note=note)
+    now = timezone.now()
+    report.accepted_at, report.investigator = now, by
+    fields = ["accepted_at", "investigator", *_deadlines_on_accept(report, now, CONCLUDE_WORKDAYS)]
+    step(report, A.ACCEPT, by, fields=fields, note=v["note"] or "已受理")
+    _tell_reporter(report)
     return report
+
+
+@transaction.atomic
+def report_reject(*, report_id: int, by, reason: str) -> Report:
+    report, v = begin(report_id, by, A.REJECT, reason=reason)
+    report.reject_reason, report.closed_at = v["reason"], timezone.now()
+    step(report, A.REJECT, by, fields=["reject_reason", "closed_at"], note=v["reason"])
+    _tell_reporter(report)
+    return report
+
+
+@transaction.atomic
+def report_investigate(*, report_id: int, by) -> Report:
+    report, _ = begin(report_id, by, A.INVESTIGATE)
+    report.investigator = by
+    return step(report, A.INVESTIGATE, by, fields=["investigator"], note="调查核实中")
+
+
+@transaction.atomic
+def report_request_explanation(*, report_id: int, by, summary: str, due_days=None) -> Report:
+    """The department sees only `summary`, in the investigator's redacted words; the reporter does not
+    see the step at all."""
+    report, v = begin(report_id, by, A.REQUEST_EXPLANATION, summary=summary, due_days=due_days)
+    req = _dept_request(report, DeptRequest.Kind.EXPLANATION, v["summary"], v["due_days"])
+    note = f"请被举报单位说明情况（HS{req.pk}）：{v['summary']}"
+    return step(report, A.REQUEST_EXPLANATION, by, note=note, public=False)
+
+
+@transaction.atomic
+def report_extend(*, report_id: int, by, reason: str) -> Report:
+    report, v = begin(report_id, by, A.EXTEND, reason=reason)
+    report.extended = True
+    fields = ["extended", *_deadlines_on_accept(report, report.accepted_at, EXTENDED_WORKDAYS)]
+    # The reason stays internal; the reporter sees only the new time limit.
+    record(report, A.EXTEND_REASON, by=by, note=v["reason"])
+    note = f"办理期限延长至 {timezone.localtime(report.conclude_due_at):%Y年%m月%d日}"
+    return step(report, A.EXTEND, by, fields=fields, note=note)
+
+
+@transaction.atomic
+def report_conclude(*, report_id: int, by, outcome: str, finding: str) -> Report:
+    report, v = begin(report_id, by, A.CONCLUDE, outcome=outcome, finding=finding)
+    report.outcome, report.finding, report.concluded_at = v["outcome"], v["finding"], timezone.now()
+    note = f"认定结论：{Outcome(v['outcome']).label}"
+    step(report, A.CONCLUDE, by, fields=["outcome", "concluded_at", "finding"], note=note)
+    _tell_reporter(report)
+    return report
+
+
+@transaction.atomic
+def report_order_rectification(*, report_id: int, by, requirement: str, due_days=None) -> Report:
+    report, v = begin(report_id, by, A.ORDER_RECTIFICATION, requirement=requirement, due_days=due_days)
+    req = _dept_request(report, DeptRequest.Kind.RECTIFICATION, v["requirement"], v["due_days"])
+    record(report, A.RECTIFICATION_DETAIL, by=by, note=f"HS{req.pk}：{v['requirement']}")
+    note = f"已责令被举报单位限期整改（{timezone.localtime(req.due_at):%Y年%m月%d日}前）"
+    return step(report, A.ORDER_RECTIFICATION, by, note=note)
+
+
+@transaction.atomic
+def report_refer(*, report_id: int, by, note: str) -> Report:
+    report, v = begin(report_id, by, A.REFER, note=note)
+    Referral.objects.create(report=report, note=v["note"], created_by=by, created_at=timezone.now())
+    notify.to_jw("协调中心移送问题线索一件", "请到「移送线索」查看。")
+    return step(report, A.REFER, by, note="已移送纪检监察机关")
+
+
+@transaction.atomic
+def report_reply(*, report_id: int, by, content: str) -> Report:
+    report, v = begin(report_id, by, A.REPLY, content=content)
+    report.reply, report.replied_at = v["content"], timezone.now()
+    step(report, A.REPLY, by, fields=["reply", "replied_at"], note=v["content"])
+    _tell_reporter(report)
+    return report
+
+
+@transaction.atomic
+def report_close(*, report_id: int, by, note: str = "") -> Report:
+    report, v = begin(report_id, by, A.CLOSE, note=note)
+    report.closed_at = timezone.now()
+    return step(report, A.CLOSE, by, fields=["closed_at"], note=v["note"] or "已办结")
+
+
+SERVICES = {
+    A.ACCEPT: report_accept,
+    A.REJECT: report_reject,
+    A.INVESTIGATE: report_investigate,
+    A.REQUEST_EXPLANATION: report_request_explanation,
+    A.EXTEND: report_extend,
+    A.CONCLUDE: report_conclude,
+    A.ORDER_RECTIFICATION: report_order_rectification,
+    A.REFER: report_refer,
+    A.REPLY: report_reply,
+    A.CLOSE: report_close,
+}
+REPORTER_SERVICES = {A.RATE: report_rate, A.ADD_MATERIAL: report_add_material}
+assert set(SERVICES) | set(REPORTER_SERVICES) == set(FLOW.actions()), "one service per action people take"
+
+
+def perform(action: str, *, report_id: int, by, data: dict) -> Report:
+    """Run an investigator action by name with a dict of raw inputs (form or JSON); the service
+    validates them after its checks. Anyone but an investigator learns nothing, not even the actions."""
+    if action not in SERVICES:
+        if not is_investigator(by):
+            raise NotFound(NOT_FOUND, code="not_found")
+        raise NotFound(f"未知操作：{action}", code="unknown_action")
+    data = data or {}
+    raw = {i.name: data.get(i.name) for i in FLOW.rule(action).inputs}
+    return SERVICES[action](report_id=report_id, by=by, **raw)
 
 
 @transaction.atomic
@@ -409,22 +454,10 @@ def dept_answer(*, request_id: int, by, answer: str) -> DeptRequest:
         raise NotFound(NOT_FOUND, code="not_found")
     if req.answered_at is not None:
         raise InvalidInput("该事项已回复", code="already_answered")
-    req.answer, req.answered_by, req.answered_at = _text(answer, "回复内容", 5000), by, timezone.now()
+    req.answer, req.answered_by, req.answered_at = clean_text(answer, "回复内容", 5000), by, timezone.now()
     req.save(update_fields=["answer", "answered_by", "answered_at"])
     report = Report.objects.select_for_update().get(pk=req.report_id)
-    action = "explanation_received" if req.kind == DeptRequest.Kind.EXPLANATION else "rectification_reported"
+    action = A.EXPLANATION_RECEIVED if req.kind == DeptRequest.Kind.EXPLANATION else A.RECTIFICATION_REPORTED
     record(report, action, by=by, note=f"HS{req.pk}：{req.answer}")
     notify.to_investigators(f"举报 {report.number}：被举报单位已回复（HS{req.pk}）", email=False)
     return req
-
-
-ACTION_LABELS = {a: r.label for a, r in RULES.items()} | {
-    "submit": "提交举报",
-    "warn": "办理期限预警",
-    "escalate": "超期督办",
-    "extend_reason": "延期理由",
-    "rectification_detail": "整改要求",
-    "explanation_received": "收到情况说明",
-    "rectification_reported": "收到整改报告",
-    "dept_overdue": "被举报单位逾期未回复",
-}

@@ -1,76 +1,191 @@
-"""The one transition table for reports: from which states an action may run, and who runs it.
+"""The reports' workflow table on the kernel (wuyou.core.workflow): every action, from which states, to
+which state, by whom, with which inputs. Services, pages, the API and the generated tests all read it.
 
-Actors: "investigator" (center with the permission, admin, superuser) and "reporter" (the anonymous holder
-of the tracking secret, or the enterprise account that filed the report). Departments never act on a report;
-they answer a DeptRequest, which is not a report transition.
+Actors are two pseudo-roles. "investigator": a center user holding the permission, the admin role, a
+superuser (permissions.is_investigator). "reporter": whoever acts as the report's reporter — the
+enterprise account that filed it, or the holder of an anonymous report's tracking secret — represented
+by `AsReporter`, since holding a secret is not a property of a user. Departments never act on a report;
+they answer a DeptRequest, which is not a report transition. Anyone not entitled gets 404, never 403:
+a 403 would confirm the report exists.
 """
 
 from dataclasses import dataclass
 
-from wuyou.core.errors import InvalidTransition, NotFound
+from wuyou.core.workflow import Guard, Input, Rule, Workflow
+from wuyou.orgs.access import role_of as user_role
 
-from .models import Outcome, Status
+from . import crypto
+from .models import Action, Outcome, Rating, Referral, Status
 from .permissions import NOT_FOUND, is_investigator
 
 S = Status
-SUBSTANTIATED = {Outcome.SUBSTANTIATED, Outcome.PARTLY}
+A = Action
+INVESTIGATOR = "investigator"
+REPORTER = "reporter"
+SUBSTANTIATED = frozenset({Outcome.SUBSTANTIATED, Outcome.PARTLY})
+HANDLING = frozenset({S.ACCEPTED, S.INVESTIGATING})
+OPEN = frozenset({S.SUBMITTED, *HANDLING})
+# Wherever an accepted report may have a department request still open (explanation or rectification).
+AFTER_ACCEPT = frozenset(S) - {S.SUBMITTED, S.REJECTED}
+EXPLANATION_WORKDAYS = 5
+RECTIFICATION_WORKDAYS = 20
+
+
+# ---------------------------------------------------------------- actors
 
 
 @dataclass(frozen=True)
-class Rule:
-    label: str
-    sources: frozenset
-    actor: str = "investigator"
-    to: str | None = None  # None: the state does not change
+class AsReporter:
+    """The actor of the reporter's own actions: a signed-in account, or (anonymous reports) someone who
+    has just proved the tracking secret (`secret_ok`)."""
+
+    user: object = None
+    secret_ok: bool = False
 
 
-RULES: dict[str, Rule] = {
-    "accept": Rule("受理", frozenset({S.SUBMITTED}), to=S.ACCEPTED),
-    "reject": Rule("不予受理", frozenset({S.SUBMITTED}), to=S.REJECTED),
-    "investigate": Rule("开始调查核实", frozenset({S.ACCEPTED}), to=S.INVESTIGATING),
-    "request_explanation": Rule(
-        "要求被举报单位说明情况", frozenset({S.ACCEPTED, S.INVESTIGATING}), to=S.INVESTIGATING
+def account_tag(user) -> str:
+    return crypto.tag("user", user.pk)
+
+
+def reporter_may(report, user=None, secret_ok: bool = False) -> bool:
+    if secret_ok:
+        return True
+    return bool(user is not None and user.is_authenticated and report.account_tag == account_tag(user))
+
+
+def role_of(actor) -> str | None:
+    if isinstance(actor, AsReporter):
+        return REPORTER
+    if is_investigator(actor):
+        return INVESTIGATOR
+    return user_role(actor)
+
+
+def own_report(report, actor: AsReporter) -> bool:
+    return reporter_may(report, actor.user, actor.secret_ok)
+
+
+# ---------------------------------------------------------------- guards
+
+
+NOT_EXTENDED = Guard(lambda r: not r.extended, "办理期限只能延长一次", "already_extended")
+IS_SUBSTANTIATED = Guard(
+    lambda r: r.outcome in SUBSTANTIATED,
+    "只有认定属实或部分属实的举报才能责令整改或移送",
+    "not_substantiated",
+)
+# A query rather than the cached reverse relation: the row lock is held, the answer must be current.
+NOT_REFERRED = Guard(
+    lambda r: not Referral.objects.filter(report_id=r.pk).exists(), "该举报已移送纪委监委", "already_referred"
+)
+
+
+# ---------------------------------------------------------------- the table
+
+
+def rule(action, sources, *, by=INVESTIGATOR, **kw) -> Rule:
+    scope = own_report if by == REPORTER else None
+    roles = frozenset({by}) if by else frozenset()
+    return Rule(action, Action(action).label, frozenset(sources), roles=roles, scope=scope, **kw)
+
+
+def days(label: str, default: int) -> Input:
+    return Input("due_days", label, kind="int", low=1, high=90, default=default)
+
+
+RULES = [
+    rule(A.ACCEPT, {S.SUBMITTED}, to=S.ACCEPTED, inputs=(Input("note", "受理意见", max_len=500),)),
+    rule(
+        A.REJECT,
+        {S.SUBMITTED},
+        to=S.REJECTED,
+        inputs=(Input("reason", "不予受理理由", required=True, max_len=1000),),
     ),
-    "extend": Rule("延长办理期限", frozenset({S.ACCEPTED, S.INVESTIGATING})),
-    "conclude": Rule("作出认定", frozenset({S.INVESTIGATING}), to=S.CONCLUDED),
-    "order_rectification": Rule("责令整改", frozenset({S.CONCLUDED}), to=S.RECTIFYING),
-    "refer": Rule("移送纪委监委", frozenset({S.CONCLUDED, S.RECTIFYING, S.REPLIED, S.CLOSED})),
-    "reply": Rule("答复举报人", frozenset({S.CONCLUDED, S.RECTIFYING}), to=S.REPLIED),
-    "close": Rule("办结", frozenset({S.REPLIED}), to=S.CLOSED),
-    "rate": Rule("评价", frozenset({S.REPLIED}), actor="reporter", to=S.CLOSED),
-    "add_material": Rule("补充材料", frozenset({S.SUBMITTED, S.ACCEPTED, S.INVESTIGATING}), actor="reporter"),
-}
-INVESTIGATOR_ACTIONS = [a for a, r in RULES.items() if r.actor == "investigator"]
+    rule(A.INVESTIGATE, {S.ACCEPTED}, to=S.INVESTIGATING),
+    rule(
+        A.REQUEST_EXPLANATION,
+        HANDLING,
+        to=S.INVESTIGATING,
+        inputs=(
+            Input("summary", "核实事项摘要", required=True, max_len=2000),
+            days("说明期限（工作日）", EXPLANATION_WORKDAYS),
+        ),
+    ),
+    rule(
+        A.EXTEND,
+        HANDLING,
+        guards=(NOT_EXTENDED,),
+        inputs=(Input("reason", "延期理由", required=True, max_len=500),),
+    ),
+    rule(
+        A.CONCLUDE,
+        {S.INVESTIGATING},
+        to=S.CONCLUDED,
+        inputs=(
+            Input("outcome", "认定结论", kind="choice", choices=Outcome, required=True),
+            Input("finding", "认定意见", required=True, max_len=5000),
+        ),
+    ),
+    rule(
+        A.ORDER_RECTIFICATION,
+        {S.CONCLUDED},
+        to=S.RECTIFYING,
+        guards=(IS_SUBSTANTIATED,),
+        inputs=(
+            Input("requirement", "整改要求", required=True, max_len=2000),
+            days("整改期限（工作日）", RECTIFICATION_WORKDAYS),
+        ),
+    ),
+    rule(
+        A.REFER,
+        {S.CONCLUDED, S.RECTIFYING, S.REPLIED, S.CLOSED},
+        guards=(IS_SUBSTANTIATED, NOT_REFERRED),
+        inputs=(Input("note", "移送说明", required=True, max_len=2000),),
+    ),
+    rule(
+        A.REPLY,
+        {S.CONCLUDED, S.RECTIFYING},
+        to=S.REPLIED,
+        inputs=(Input("content", "答复内容", required=True, max_len=5000),),
+    ),
+    rule(A.CLOSE, {S.REPLIED}, to=S.CLOSED, inputs=(Input("note", "办结说明", max_len=500),)),
+    rule(
+        A.RATE,
+        {S.REPLIED},
+        by=REPORTER,
+        to=S.CLOSED,
+        inputs=(
+            Input("rating", "评价", kind="choice", choices=Rating, required=True),
+            Input("comment", "评价意见", max_len=1000),
+        ),
+    ),
+    # Required unless files come with it: the service checks the pair.
+    rule(A.ADD_MATERIAL, OPEN, by=REPORTER, inputs=(Input("text", "补充说明", max_len=5000),)),
+    # System actions: the worker's sweeps take their states from here.
+    rule(A.WARN, HANDLING, by=None, system=True),
+    rule(A.ESCALATE, OPEN, by=None, system=True),
+    rule(A.DEPT_OVERDUE, AFTER_ACCEPT, by=None, system=True),
+]
+
+FLOW = Workflow(
+    "report",
+    RULES,
+    role_of=role_of,
+    noun="举报",
+    state_label=lambda s: Status(s).label,
+    hide_forbidden=True,
+    not_found_message=NOT_FOUND,
+)
+INVESTIGATOR_ACTIONS = [r.action for r in RULES if INVESTIGATOR in r.roles]
+REPORTER_ACTIONS = [r.action for r in RULES if REPORTER in r.roles]
+ACTION_LABELS = {a.value: a.label for a in Action}
 
 
-def check_allowed(report, action: str, user, *, reporter: bool = False) -> Rule:
-    """Raise NotFound for anyone not entitled (never 403: that would confirm the report exists),
-    InvalidTransition when the state forbids the action."""
-    rule = RULES.get(action)
-    if rule is None:
-        raise NotFound(f"未知操作：{action}", code="unknown_action")
-    entitled = reporter if rule.actor == "reporter" else is_investigator(user)
-    if not entitled:
-        raise NotFound(NOT_FOUND, code="not_found")
-    if report.status not in rule.sources:
-        raise InvalidTransition(f"举报当前状态为「{Status(report.status).label}」，不能执行「{rule.label}」")
-    if action == "extend" and report.extended:
-        raise InvalidTransition("办理期限只能延长一次", code="already_extended")
-    if action in ("order_rectification", "refer") and report.outcome not in SUBSTANTIATED:
-        raise InvalidTransition("只有认定属实或部分属实的举报才能责令整改或移送", code="not_substantiated")
-    if action == "refer" and hasattr(report, "referral"):
-        raise InvalidTransition("该举报已移送纪委监委", code="already_referred")
-    return rule
+def check_allowed(report, action: str, actor) -> Rule:
+    """NotFound for anyone not entitled, InvalidTransition for the wrong state or a failed guard."""
+    return FLOW.check(report, action, actor)
 
 
 def available_actions(report, user) -> list[str]:
-    if not is_investigator(user):
-        return []
-    out = []
-    for action in INVESTIGATOR_ACTIONS:
-        try:
-            check_allowed(report, action, user)
-        except (InvalidTransition, NotFound):
-            continue
-        out.append(action)
-    return out
+    """What an investigator may do now (the center's page); nothing for anyone else."""
+    return FLOW.available(report, user)

@@ -20,4 +20,5 @@ urlpatterns = [
     path("center/stats/", views_center.center_stats, name="nl_center_stats"),
     path("center/alerts/", views_center.alerts, name="nl_alerts"),
     path("center/versions/", views_center.versions, name="nl_versions"),
+    path("center/versions/template.xlsx", views_center.version_template, name="nl_version_template"),
 ]

@@ -11,13 +11,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from wuyou.core.errors import DomainError, NotFound
-from wuyou.orgs.models import Role
+from wuyou.orgs.access import CENTER, has_role
 
 from . import catalog, excel, selectors, services, stats
 from .forms import ImportForm
 from .models import Evidence, ListVersion, Outcome, RetaliationAlert, Status
 from .permissions import is_investigator
-from .transitions import RULES, available_actions
+from .transitions import ACTION_LABELS, FLOW, available_actions
 
 
 def investigators_only(view):
@@ -36,8 +36,7 @@ def list_managers_only(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        u = request.user
-        if not (u.is_authenticated and (u.is_superuser or u.role in (Role.CENTER, Role.ADMIN))):
+        if not has_role(request.user, CENTER):
             raise Http404("页面不存在")
         return view(request, *args, **kwargs)
 
@@ -77,7 +76,7 @@ def _detail(request, report, identity=None):
             "accesses": report.identity_accesses.select_related("user")[:20],
             "alerts": report.retaliation_alerts.all(),
             "actions": available_actions(report, request.user),
-            "labels": services.ACTION_LABELS,
+            "labels": ACTION_LABELS,
             "outcomes": Outcome.choices,
             "now": timezone.now(),
         },
@@ -100,14 +99,14 @@ def reveal_identity(request, pk: int):
 @investigators_only
 @require_POST
 def report_act(request, pk: int, action: str):
-    if action not in RULES:
+    if action not in FLOW.actions():
         raise Http404("操作不存在")
     try:
         services.perform(action, report_id=pk, by=request.user, data=request.POST)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已{RULES[action].label}")
+        messages.success(request, f"已{FLOW.rule(action).label}")
     return redirect("nl_center_detail", pk)
 
 
@@ -145,12 +144,14 @@ def versions(request):
         try:
             if action == "publish":
                 catalog.publish(
-                    version_id=int(request.POST["version"]), status=request.POST.get("status", "in_force")
+                    version_id=int(request.POST["version"]),
+                    status=request.POST.get("status", "in_force"),
+                    by=request.user,
                 )
                 messages.success(request, "已发布；原施行版本已废止")
                 return redirect("nl_versions")
             if action == "delete":
-                catalog.delete_draft(version_id=int(request.POST["version"]))
+                catalog.delete_draft(version_id=int(request.POST["version"]), by=request.user)
                 messages.success(request, "草稿已删除")
                 return redirect("nl_versions")
             if form.is_valid():
@@ -163,6 +164,7 @@ def versions(request):
                         issuer=d["issuer"],
                         effective_on=d["effective_on"],
                         rows=rows,
+                        by=request.user,
                     )
                     messages.success(request, f"已导入草稿「{lv}」，共 {lv.items.count()} 条")
                     return redirect("nl_versions")
@@ -172,10 +174,16 @@ def versions(request):
     return render(request, "negative_list/versions.html", {"versions": qs, "form": form, "errors": errors})
 
 
+@list_managers_only
+def version_template(request):
+    resp = HttpResponse(excel.template(), content_type=excel.CONTENT_TYPE)
+    resp["Content-Disposition"] = 'attachment; filename="negative-list-template.xlsx"'
+    return resp
+
+
 def version_export(request, pk: int):
     lv = get_object_or_404(ListVersion, pk=pk)
-    u = request.user
-    manager = u.is_authenticated and (u.is_superuser or u.role in (Role.CENTER, Role.ADMIN))
+    manager = has_role(request.user, CENTER)
     if lv.status == ListVersion.Status.DRAFT and not manager:
         raise Http404("页面不存在")
     resp = HttpResponse(

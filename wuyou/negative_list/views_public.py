@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from wuyou.core.errors import DomainError, NotFound
+from wuyou.orgs.access import ENTERPRISE, has_role
 
 from . import ratelimit, selectors, services, stats
 from .forms import ReportForm, TrackForm
@@ -53,7 +54,7 @@ def item_detail(request, code: str):
 def _reporter_kind(user) -> str:
     if not user.is_authenticated:
         return "anonymous"
-    return "enterprise" if user.role == "enterprise" and user.enterprise_id else "staff"
+    return "enterprise" if has_role(user, ENTERPRISE) and user.enterprise_id else "staff"
 
 
 @never_cache

@@ -1,10 +1,15 @@
 from django.contrib import admin, messages
 
+from wuyou.core.admin import AuditedAdmin
+
+from . import services
 from .models import Open311Key
 
 
 @admin.register(Open311Key)
-class Open311KeyAdmin(admin.ModelAdmin):
+class Open311KeyAdmin(AuditedAdmin, admin.ModelAdmin):
+    audit_prefix = "open311_key"
+    audit_exclude = ("last_used_at", "created_at")
     list_display = ["name", "key_prefix", "user", "is_active", "created_at", "last_used_at"]
     list_filter = ["is_active", "user__role"]
     search_fields = ["name", "key_prefix", "user__username"]
@@ -27,9 +32,8 @@ class Open311KeyAdmin(admin.ModelAdmin):
 
     @admin.action(description="重新生成所选密钥（旧密钥立即失效）")
     def regenerate_keys(self, request, queryset):
-        for key in queryset:
-            raw = key.set_new_key()
-            key.save(update_fields=["key_hash", "key_prefix"])
+        for pk in queryset.values_list("pk", flat=True):
+            key, raw = services.key_regenerate(key_id=pk, by=request.user)
             _show_raw_key(request, key, raw)
 
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from wuyou.orgs.models import Role
+from wuyou.orgs.access import Role, has_role
 
 KEY_PREFIX = "o311_"
 # Roles whose keys may file appeals. Other roles' keys are read-only.
@@ -79,4 +79,5 @@ class Open311Key(models.Model):
 
     @property
     def can_post(self) -> bool:
-        return not self.user.is_superuser and self.user.role in POSTING_ROLES
+        # A superuser acts as admin, which is not a posting role.
+        return has_role(self.user, POSTING_ROLES)

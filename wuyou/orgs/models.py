@@ -6,6 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import access
+from .access import Role  # noqa: F401  (re-exported: `from wuyou.orgs.models import Role`)
+
 
 class District(models.Model):
     """An administrative division with its GB/T 2260 code."""
@@ -75,20 +78,9 @@ class Enterprise(models.Model):
         return self.name
 
 
-class Role(models.TextChoices):
-    ENTERPRISE = "enterprise", _("企业用户")
-    CENTER = "center", _("协调中心")
-    DEPT_HANDLER = "dept_handler", _("部门经办人")
-    DEPT_LEADER = "dept_leader", _("部门负责人")
-    CADRE = "cadre", _("联企干部")
-    TEAM = "team", _("办不成事专班")
-    LEADER = "leader", _("市领导")
-    INSPECTOR = "inspector", _("纪检监察")
-    ADMIN = "admin", _("系统管理员")
-
-
-DEPT_ROLES = {Role.DEPT_HANDLER, Role.DEPT_LEADER}
-READ_ALL_ROLES = {Role.CENTER, Role.LEADER, Role.INSPECTOR, Role.ADMIN}
+# Role and its groups live in access.py; kept here as names because many modules import them from models.
+DEPT_ROLES = access.DEPT
+READ_ALL_ROLES = access.READ_ALL
 
 
 class User(AbstractUser):
@@ -114,11 +106,11 @@ class User(AbstractUser):
 
     @property
     def is_dept(self) -> bool:
-        return self.role in DEPT_ROLES
+        return access.role_of(self) in access.DEPT
 
     @property
     def reads_all(self) -> bool:
-        return self.role in READ_ALL_ROLES or self.is_superuser
+        return access.role_of(self) in access.READ_ALL
 
 
 def hash_token(raw: str) -> str:

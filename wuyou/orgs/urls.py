@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import views, views_audit
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,4 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("enterprises/", views.enterprise_list, name="enterprise_list"),
     path("enterprises/export.xlsx", views.enterprise_export, name="enterprise_export"),
+    path("audit/", views_audit.audit_log, name="audit_log"),
+    path("audit/export.xlsx", views_audit.audit_export, name="audit_export"),
+    path("enterprises/template.xlsx", views.enterprise_template, name="enterprise_template"),
 ]

@@ -8,10 +8,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from wuyou.core import excel
 from wuyou.core.errors import InvalidInput
 
-from .models import Enterprise, Role
-from .services import enterprises_export, enterprises_import
+from .access import CENTER, Role, has_role, role_of
+from .models import Enterprise
+from .services import enterprises_export, enterprises_import, enterprises_template
 
 HOME_BY_ROLE = {
     Role.ENTERPRISE: "my_appeals",
@@ -55,12 +57,12 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
-    role = Role.ADMIN if request.user.is_superuser and request.user.role != Role.CENTER else request.user.role
-    return redirect(HOME_BY_ROLE.get(role, "notifications"))
+    # A superuser acts as admin; admin and center share the center's home page.
+    return redirect(HOME_BY_ROLE.get(role_of(request.user), "notifications"))
 
 
 def staff_only(user):
-    if not (user.is_superuser or user.role in (Role.CENTER, Role.ADMIN)):
+    if not has_role(user, CENTER):
         raise PermissionDenied("仅协调中心可管理企业名录")
 
 
@@ -74,7 +76,7 @@ def enterprise_list(request):
             messages.error(request, "请选择要导入的 Excel 文件")
         else:
             try:
-                result = enterprises_import(content=upload.read())
+                result = enterprises_import(content=upload.read(), by=request.user)
             except InvalidInput as exc:
                 messages.error(request, exc.message)
             else:
@@ -98,3 +100,13 @@ def enterprise_export(request):
     )
     response["Content-Disposition"] = "attachment; filename*=UTF-8''enterprises.xlsx"
     return response
+
+
+@login_required
+def enterprise_template(request):
+    staff_only(request.user)
+    return HttpResponse(
+        enterprises_template(),
+        content_type=excel.CONTENT_TYPE,
+        headers=excel.response_headers("企业名录导入模板.xlsx"),
+    )

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from wuyou.core.admin import AuditedAdmin
 from wuyou.workdays.models import CalendarDay, CalendarYear
 from wuyou.workdays.selectors import clear_cache
 
@@ -20,13 +21,17 @@ class ClearsCache:
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(ClearsCache, admin.ModelAdmin):
+class CalendarYearAdmin(ClearsCache, AuditedAdmin, admin.ModelAdmin):
+    audit_prefix = "calendar_year"
+
     list_display = ["year", "source", "updated_at", "note"]
     list_filter = ["source"]
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(ClearsCache, admin.ModelAdmin):
+class CalendarDayAdmin(ClearsCache, AuditedAdmin, admin.ModelAdmin):
+    audit_prefix = "calendar_day"
+
     list_display = ["date", "is_workday", "name", "source"]
     list_filter = ["source", "is_workday"]
     search_fields = ["name"]

@@ -1,15 +1,16 @@
 """Turn pasted text, CSV and .xlsx files into raw rows; validation lives in services.import_year.
 
-Rows keep their line number in the source so every error can point at the line to fix.
+Rows keep their line number in the source so every error can point at the line to fix. Excel files go
+through the Excel kernel (`wuyou.core.excel`): header mapping, the row cap, blank and comment rows; the
+cells stay raw so that text, CSV and Excel rows are checked by the same rules, all errors together.
 """
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date
 from typing import NamedTuple
 
-from openpyxl import load_workbook
-
+from wuyou.core import excel
 from wuyou.core.errors import InvalidInput
 
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -17,6 +18,45 @@ MAX_UPLOAD_BYTES = 1024 * 1024
 WORK_WORDS = {"workday", "work", "上班", "班", "工作日", "调休上班", "1", "true", "是"}
 REST_WORDS = {"holiday", "rest", "休息", "休", "假", "放假", "节假日", "0", "false", "否"}
 HEADER_WORDS = {"date", "日期"}
+# A year has at most 366 days; anything much longer is the wrong file.
+MAX_XLSX_ROWS = 1000
+SHEET = excel.Sheet(
+    "日历",
+    [
+        excel.Column(
+            "date",
+            "日期",
+            parse=excel.raw,
+            width=14,
+            example="2027-01-01",
+            aliases=("date",),
+            note="YYYY-MM-DD、2027/1/1、2027年1月1日 或 Excel 日期",
+        ),
+        excel.Column(
+            "kind",
+            "类型",
+            parse=excel.raw,
+            width=10,
+            choices=[("休息", "休息"), ("上班", "上班")],
+            strict=False,
+            example="休息",
+            aliases=("kind", "type"),
+            note="上班 或 休息（也可填 workday / holiday）",
+        ),
+        excel.Column(
+            "name",
+            "名称",
+            parse=excel.raw,
+            width=20,
+            example="元旦（示例）",
+            aliases=("name",),
+            note="如 国庆节、调休上班",
+        ),
+    ],
+    max_rows=MAX_XLSX_ROWS,
+    header_optional=True,
+    skip_comments=True,
+)
 
 
 class RawRow(NamedTuple):
@@ -27,21 +67,9 @@ class RawRow(NamedTuple):
 
 
 def parse_date(value) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    if not text:
+    if isinstance(value, str) and not value.strip() or value is None:
         raise ValueError("缺少日期")
-    try:
-        return date.fromisoformat(text.replace("/", "-").replace(".", "-"))
-    except ValueError:
-        pass
-    try:
-        return datetime.strptime(text.replace("/", "-").replace(".", "-"), "%Y-%m-%d").date()
-    except ValueError:
-        raise ValueError(f"日期“{text}”无法识别，应为 YYYY-MM-DD") from None
+    return excel.parse_date(value)
 
 
 def parse_kind(value) -> bool:
@@ -106,19 +134,18 @@ def rows_from_csv(data: bytes) -> list[RawRow]:
 
 def rows_from_xlsx(data: bytes) -> list[RawRow]:
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many unrelated types for a damaged file
-        raise InvalidInput("无法读取 Excel 文件，请确认是 .xlsx 格式") from exc
-    try:
-        sheet = book.worksheets[0]
-        rows = []
-        for line, cells in enumerate(sheet.iter_rows(max_col=3, values_only=True), start=1):
-            row = _row(line, list(cells))
-            if row is not None:
-                rows.append(row)
-    finally:
-        book.close()
-    return _drop_header(rows)
+        rows = excel.read(data, SHEET)
+    except excel.ExcelErrors as exc:
+        if exc.code == "empty_file":
+            return []  # import_year reports "没有任何数据行", as for empty text
+        raise
+    return [
+        RawRow(r[excel.ROW], r["date"], r["kind"], r["name"] if r["name"] is not None else "") for r in rows
+    ]
+
+
+def xlsx_template() -> bytes:
+    return excel.template(SHEET)
 
 
 def rows_from_upload(upload) -> list[RawRow]:

@@ -5,6 +5,9 @@ official the year becomes "edited" (人工修订), so the list of years shows th
 published schedule; a later import_year of that year makes it official again. If the year was only
 estimated it stays estimated: one correction does not make the rest of the year authoritative, so
 deadlines in it still carry the estimate warning.
+
+Every write records one audit row (calendar.import for a whole year, calendar.edit for one day). `by` is
+a user, or a name such as "manage.py" for commands (then the row has no actor and names it in its note).
 """
 
 import logging
@@ -12,6 +15,7 @@ from datetime import date
 
 from django.db import transaction
 
+from wuyou.core.audit import record_change
 from wuyou.core.errors import InvalidInput
 from wuyou.workdays import official
 from wuyou.workdays.models import AUTHORITATIVE, CalendarDay, CalendarYear, Source
@@ -37,6 +41,14 @@ class CalendarImportError(InvalidInput):
 
 def _actor(by) -> str:
     return str(getattr(by, "username", None) or by or "system")
+
+
+def _audit(by, **kwargs) -> None:
+    user = by if getattr(by, "pk", None) else None
+    note = kwargs.pop("note", "")
+    if user is None:
+        note = f"{_actor(by)}{('：' + note) if note else ''}"
+    record_change(by=user, note=note, **kwargs)
 
 
 def _invalidate() -> None:
@@ -99,12 +111,23 @@ def import_year(*, year: int, rows, by, note: str = "", source: str = Source.OFF
     _check_year(year)
     clean = _validate(year, rows)
     keep = [(d, w, n) for d, w, n in clean if n or w != default_is_workday(d)]
-    CalendarDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31)).delete()
+    old = CalendarYear.objects.select_for_update().filter(year=year).first()
+    in_year = CalendarDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31))
+    before = {"source": old.source if old else Source.ESTIMATED, "days": in_year.count()}
+    in_year.delete()
     CalendarDay.objects.bulk_create(
         [CalendarDay(date=d, is_workday=w, name=n, source=source) for d, w, n in keep]
     )
     row, _ = CalendarYear.objects.update_or_create(
         year=year, defaults={"source": source, "note": (note or f"{_actor(by)} 导入 {len(keep)} 条")[:200]}
+    )
+    _audit(
+        by,
+        action="calendar.import",
+        subject=("workdays.calendaryear", year, f"{year} 年日历"),
+        before=before,
+        after={"source": source, "days": len(keep), "rows": len(clean)},
+        note=note,
     )
     _invalidate()
     log.info("calendar year %s imported by %s: %s rows", year, _actor(by), len(keep))
@@ -120,6 +143,11 @@ def set_day(*, date: date, is_workday: bool, name: str = "", by) -> CalendarDay 
         raise InvalidInput(f"名称过长（最多 {NAME_MAX} 字）")
     year = CalendarYear.objects.select_for_update().filter(year=date.year).first()
     authoritative = year is not None and year.source in AUTHORITATIVE
+    old = CalendarDay.objects.filter(date=date).first()
+    if old is not None:
+        before = {"is_workday": old.is_workday, "name": old.name, "source": old.source}
+    else:
+        before = {"is_workday": default_is_workday(date), "name": "", "source": "rule"}
     day = None
     if authoritative and not name and is_workday == default_is_workday(date):
         # Back to the weekly rule: in an authoritative year that is simply the absence of a row.
@@ -137,6 +165,14 @@ def set_day(*, date: date, is_workday: bool, name: str = "", by) -> CalendarDay 
             year.source = Source.EDITED
         year.note = note
         year.save(update_fields=["source", "note", "updated_at"])
+    after = {"is_workday": is_workday, "name": name, "source": day.source if day else "rule"}
+    _audit(
+        by,
+        action="calendar.edit",
+        subject=("workdays.calendarday", date.isoformat(), date.isoformat()),
+        before=before,
+        after=after,
+    )
     _invalidate()
     log.info("calendar day %s set to workday=%s name=%r by %s", date, is_workday, name, _actor(by))
     return day

@@ -1,34 +1,23 @@
 """Calendar pages for the coordination centre: list of years, one year, import of a new schedule."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from wuyou.core import excel
 from wuyou.core.errors import InvalidInput
+from wuyou.orgs.access import CENTER, role_required
 from wuyou.workdays import selectors, services
 from wuyou.workdays.forms import DayForm, ImportForm
 from wuyou.workdays.models import Source
-from wuyou.workdays.parsers import rows_from_text, rows_from_upload
+from wuyou.workdays.parsers import rows_from_text, rows_from_upload, xlsx_template
 from wuyou.workdays.rules import FIRST_YEAR, LAST_YEAR
 
-EDITOR_ROLES = {"center", "admin"}
 SOURCE_LABELS = dict(Source.choices)
 
 
-def calendar_editor(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not (request.user.is_superuser or getattr(request.user, "role", None) in EDITOR_ROLES):
-            raise PermissionDenied("仅协调中心和系统管理员可以维护工作日历")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+calendar_editor = role_required(CENTER, message="仅协调中心和系统管理员可以维护工作日历")
 
 
 def _year_row(year: int) -> dict:
@@ -95,3 +84,10 @@ def calendar_import(request):
             messages.success(request, f"{year.year} 年日历已导入，来源为官方")
             return redirect("calendar_year", year=year.year)
     return render(request, "workdays/import.html", {"form": form, "errors": errors})
+
+
+@calendar_editor
+def calendar_template(request):
+    return HttpResponse(
+        xlsx_template(), content_type=excel.CONTENT_TYPE, headers=excel.response_headers("日历导入模板.xlsx")
+    )

@@ -6,8 +6,9 @@ import time_machine
 
 from wuyou.appeals import services as s
 from wuyou.appeals.audit import verify_chain
-from wuyou.appeals.models import Action, Notification, Outbox, Status
+from wuyou.appeals.models import Action, Status
 from wuyou.core.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from wuyou.notifications.models import Notification, Outbox
 from wuyou.testing import submit
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -27,8 +28,8 @@ def test_full_loop_submit_dispatch_sign_reply_rate(p):
     # help = 5 working days; 10-01..10-07 are holidays and Saturday 10-10 is a make-up working day.
     assert a.reply_due_at == at(2026, 10, 13, 23, 59, 59)
     assert a.sign_due_at == at(2026, 10, 8, 23, 59, 59)
-    assert Notification.objects.filter(user=p.handler, appeal=a).exists()
-    assert Notification.objects.filter(user=p.co_handler, appeal=a).exists()
+    assert Notification.objects.filter(user=p.handler, subject=f"appeal:{a.pk}").exists()
+    assert Notification.objects.filter(user=p.co_handler, subject=f"appeal:{a.pk}").exists()
     with time_machine.travel(at(2026, 10, 8, 9, 0), tick=False):
         a = s.appeal_sign(appeal_id=a.pk, by=p.handler)
         s.appeal_opinion(appeal_id=a.pk, by=p.co_handler, content="住建局：园区线路改造已列入计划。")
@@ -100,7 +101,7 @@ def test_unsatisfied_twice_goes_to_team(p):
             a = s.appeal_reopen(appeal_id=a.pk, by=p.center, reason="企业不满意，重办")
             assert a.status == Status.DISPATCHED and a.reopen_count == 1
     assert a.escalation_level == 2
-    assert Notification.objects.filter(user=p.team, appeal=a).exists()
+    assert Notification.objects.filter(user=p.team, subject=f"appeal:{a.pk}").exists()
 
 
 def test_extension_once_at_most_ten_days(p):

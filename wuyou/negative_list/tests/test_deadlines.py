@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from wuyou.appeals.models import Notification
 from wuyou.negative_list import sweeps
 from wuyou.negative_list.models import DeptRequest, Event
+from wuyou.notifications.models import Notification
 
 from .helpers import act, file_report
 

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
-from wuyou.appeals.models import Notification, Outbox
 from wuyou.negative_list.models import DeptRequest, Evidence, Report
+from wuyou.notifications.models import Notification, Outbox
 from wuyou.orgs.models import User
 
 from .helpers import NAME, PHONE, SECRET_TEXT, act, file_report, to_concluded

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from wuyou.appeals.models import Notification
 from wuyou.negative_list.models import DeptRequest, Evidence, IdentityAccess, Referral, Report, Status
+from wuyou.notifications.models import Notification
 
 from .helpers import NAME, PHONE, SECRET_TEXT, act, file_report, to_concluded
 

@@ -7,10 +7,10 @@ import pytest
 import time_machine
 
 from wuyou.appeals import services as appeal_services
-from wuyou.appeals.models import Notification
 from wuyou.negative_list import sweeps
 from wuyou.negative_list.models import RetaliationAlert
 from wuyou.negative_list.services import check_retaliation
+from wuyou.notifications.models import Notification
 from wuyou.testing import submit
 
 from .helpers import NAME, PHONE, file_report
@@ -89,3 +89,41 @@ def test_worker_scans_returned_and_overdue_appeals(nl, p, inv):
     assert set(RetaliationAlert.objects.values_list("report_id", flat=True)) == {report.pk}
     html = p.client(inv).get("/negative-list/center/alerts/").content.decode()
     assert report.number in html and "材料不全" not in html
+
+
+def test_scan_reads_only_what_happened_since_the_last_round(nl, p, inv, monkeypatch):
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wuyou.negative_list import crypto
+
+    decrypt = mock.Mock(side_effect=AssertionError("the scan must not decrypt identities"))
+    monkeypatch.setattr(crypto, "decrypt_identity", decrypt)
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=TZ)
+    with time_machine.travel(start, tick=False):
+        report, _ = file_report(p.ent_user)
+    with time_machine.travel(start + timedelta(days=1), tick=False):
+        a = submit(p, title="报装拖延")
+        appeal_services.appeal_dispatch(appeal_id=a.pk, by=p.center, department="gdgs")
+        appeal_services.appeal_return(appeal_id=a.pk, by=p.handler, reason="材料不全")
+        b = submit(p, title="电费争议")
+        b = appeal_services.appeal_dispatch(appeal_id=b.pk, by=p.center, department="gdgs")
+    first = start + timedelta(days=2)
+    assert b.reply_due_at > first  # not overdue yet
+    assert sweeps.scan_appeals_for_retaliation(first) == 1  # a's return
+    # Right after: nothing new, so no report is read (let alone decrypted).
+    with CaptureQueriesContext(connection) as queries:
+        assert sweeps.scan_appeals_for_retaliation(first + timedelta(seconds=30)) == 0
+    assert not [q["sql"] for q in queries if "negative_list_report" in q["sql"]]
+    # A new return after the scan is found by the next one, and so is b once its time limit passes.
+    with time_machine.travel(first + timedelta(hours=1), tick=False):
+        c = submit(p, title="再次退回")
+        appeal_services.appeal_dispatch(appeal_id=c.pk, by=p.center, department="gdgs")
+        appeal_services.appeal_return(appeal_id=c.pk, by=p.handler, reason="不属于本单位")
+    assert sweeps.scan_appeals_for_retaliation(first + timedelta(hours=2)) == 1
+    assert sweeps.scan_appeals_for_retaliation(b.reply_due_at + timedelta(minutes=1)) == 1
+    refs = set(RetaliationAlert.objects.filter(report=report).values_list("ref", flat=True))
+    assert f"appeal-overdue:{b.pk}" in refs and len(refs) == 3
+    decrypt.assert_not_called()

@@ -9,10 +9,10 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from wuyou.appeals.audit import verify_chain
 from wuyou.appeals.models import Appeal, Event, Status
-from wuyou.core.demo.loader import DEMO_LOGINS, load, org_code
 from wuyou.orgs.catalogue import DEPARTMENTS
 from wuyou.orgs.models import Department, Enterprise, Role, User
 from wuyou.orgs.validators import clean_phone
+from wuyou.site.demo.loader import DEMO_LOGINS, load, org_code
 
 
 def test_catalogue_texts_are_filled_in():

@@ -1,4 +1,4 @@
-"""An SMS backend that always fails, for retry tests."""
+"""Test doubles. An SMS backend that always fails, for retry tests (SMS_BACKEND points here)."""
 
 
 class Broken:

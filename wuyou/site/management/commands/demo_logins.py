@@ -2,8 +2,8 @@ import unicodedata
 
 from django.core.management.base import BaseCommand
 
-from wuyou.core.demo.loader import DEMO_LOGINS, PASSWORD
 from wuyou.orgs.models import Role
+from wuyou.site.demo.loader import DEMO_LOGINS, PASSWORD
 
 
 def width(text: str) -> int:

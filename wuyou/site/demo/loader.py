@@ -28,8 +28,9 @@ from stdnum.cn import uscc as stdnum_uscc
 from wuyou.appeals import services as svc
 from wuyou.appeals import sweeps
 from wuyou.appeals.deadlines import limits_for
-from wuyou.appeals.models import Appeal, Notification, Outbox, Status
+from wuyou.appeals.models import Appeal, Status
 from wuyou.core.errors import DomainError
+from wuyou.notifications.models import Notification, Outbox
 from wuyou.orgs.models import Department, District, Enterprise, Role, User
 from wuyou.orgs.validators import clean_phone
 from wuyou.workdays.calendar import add_workdays, is_workday, workday_deadline

@@ -3,7 +3,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from wuyou.core.demo.loader import load
+from wuyou.site.demo.loader import load
 
 
 class Command(BaseCommand):
