@@ -1,9 +1,10 @@
-"""Due-time arithmetic for appeals. Working days come from the official calendar (wuyou.workdays)."""
+"""Appeals' due times on the clock (wuyou.workdays.clock): which limits apply, and what follows from them."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils import timezone
 
+from wuyou.workdays import clock
 from wuyou.workdays.calendar import workday_deadline, workdays_between
 
 from .models import DEFAULT_REPLY_WORKDAYS, Appeal, TimeLimit, Urgency
@@ -22,17 +23,15 @@ def limits_for(category: str) -> TimeLimit:
 def set_handling_deadlines(appeal: Appeal, start: datetime) -> list[str]:
     """Sign, reply, warning and level-2 times for a dispatch starting at `start`; returns changed fields."""
     limit = limits_for(appeal.category)
+    appeal.due_estimated = False  # a new dispatch starts a new clock
     if appeal.urgency == Urgency.URGENT:
         # Hours-based limits count natural hours.
-        appeal.sign_due_at, sign_est = start + timedelta(hours=limit.urgent_sign_hours), False
+        fields = clock.set_due(appeal, "sign_due_at", start, hours=limit.urgent_sign_hours)
     else:
-        appeal.sign_due_at, sign_est = workday_deadline(start, limit.sign_workdays)
-    appeal.reply_due_at, reply_est = workday_deadline(start, limit.reply_workdays)
-    appeal.due_estimated = sign_est or reply_est
-    appeal.warned_at = None
-    appeal.urged_at = None
-    fields = ["sign_due_at", "reply_due_at", "due_estimated", "warned_at", "urged_at"]
-    return fields + set_derived_deadlines(appeal, start)
+        fields = clock.set_due(appeal, "sign_due_at", start, workdays=limit.sign_workdays)
+    fields += clock.set_due(appeal, "reply_due_at", start, workdays=limit.reply_workdays)
+    fields += clock.clear(appeal, "warned_at", "urged_at")
+    return [*fields, "due_estimated", *set_derived_deadlines(appeal, start)]
 
 
 def set_derived_deadlines(appeal: Appeal, start: datetime) -> list[str]:
@@ -48,29 +47,24 @@ def set_derived_deadlines(appeal: Appeal, start: datetime) -> list[str]:
         appeal.warn_at, _ = workday_deadline(start, warn_days)
     else:
         appeal.warn_at = start + (appeal.reply_due_at - start) * WARN_FRACTION
-    appeal.level2_due_at, est = workday_deadline(appeal.reply_due_at, LEVEL2_OVERDUE_WORKDAYS)
-    appeal.due_estimated = appeal.due_estimated or est
+    clock.set_due(appeal, "level2_due_at", appeal.reply_due_at, workdays=LEVEL2_OVERDUE_WORKDAYS)
     return ["warn_at", "level2_due_at", "due_estimated"]
 
 
 def extend_reply_deadline(appeal: Appeal, working_days: int) -> list[str]:
-    appeal.reply_due_at, est = workday_deadline(appeal.reply_due_at, working_days)
-    appeal.due_estimated = appeal.due_estimated or est
-    appeal.warned_at = None
+    fields = clock.extend(appeal, "reply_due_at", working_days) + clock.clear(appeal, "warned_at")
     start = appeal.dispatched_at or timezone.now()
-    return ["reply_due_at", "warned_at", *set_derived_deadlines(appeal, start)]
+    return [*fields, *set_derived_deadlines(appeal, start)]
 
 
 def shift_for_pause(appeal: Appeal, paused_at: datetime, resumed_at: datetime) -> list[str]:
     """The clock stops while the enterprise prepares material: push the reply due time by the working days paused."""
-    days = workdays_between(timezone.localtime(paused_at).date(), timezone.localtime(resumed_at).date())
-    if days <= 0 or appeal.reply_due_at is None:
+    fields = clock.resume(appeal, ("reply_due_at",), paused_at, resumed_at)
+    if not fields:
         return []
-    appeal.reply_due_at, est = workday_deadline(appeal.reply_due_at, days)
-    appeal.due_estimated = appeal.due_estimated or est
-    return ["reply_due_at", *set_derived_deadlines(appeal, appeal.dispatched_at or paused_at)]
+    return [*fields, *set_derived_deadlines(appeal, appeal.dispatched_at or paused_at)]
 
 
 def rate_deadline(appeal: Appeal, replied_at: datetime) -> datetime:
-    due, _ = workday_deadline(replied_at, limits_for(appeal.category).rate_workdays)
+    due, _ = clock.due_after(replied_at, workdays=limits_for(appeal.category).rate_workdays)
     return due

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from wuyou.core.errors import InvalidInput, InvalidTransition
 from wuyou.orgs.models import Role
+from wuyou.workdays import clock
 
 from . import deadlines, notify
 from .models import Action, CoHandler, Extension, Rating, ReplyResult, Status, Supervision
@@ -93,9 +94,10 @@ def appeal_return(*, appeal_id: int, by, reason: str):
     returning = appeal.department
     appeal.return_count += 1
     appeal.department = None
-    cleared = ["dispatched_at", "sign_due_at", "signed_at", "reply_due_at", "warn_at", "level2_due_at"]
-    for name in cleared:
-        setattr(appeal, name, None)
+    # Back to the center: the department's clock stops and its due times are gone.
+    cleared = clock.clear(
+        appeal, "dispatched_at", "sign_due_at", "signed_at", "reply_due_at", "warn_at", "level2_due_at"
+    )
     CoHandler.objects.filter(appeal=appeal).delete()
     transition(
         appeal,
