@@ -42,11 +42,11 @@ from wuyou.appeals.models import (
     Channel,
     CoHandler,
     Event,
-    NumberSequence,
     Status,
     Supervision,
     TimeLimit,
 )
+from wuyou.core.numbering import Counter
 from wuyou.notifications.models import Notification, Outbox
 from wuyou.orgs.models import Department, District, Enterprise, Role, User
 from wuyou.testing import make_uscc
@@ -721,14 +721,14 @@ def generate(n: int, *, seed: int = 1, n_enterprises: int = 300, log=print) -> G
             for stmt in connection.ops.sequence_reset_sql(no_style(), [Appeal, Event, CoHandler]):
                 cur.execute(stmt)
         # Appeal numbers continue where the generated ones stop, so intake never collides with them.
-        have = dict(NumberSequence.objects.filter(day__in=list(planner.day_seq)).values_list("day", "last"))
-        NumberSequence.objects.bulk_create(
-            [NumberSequence(day=d, last=v) for d, v in planner.day_seq.items() if d not in have],
-            batch_size=500,
+        wanted = {f"ZZ{d}": v for d, v in planner.day_seq.items()}
+        have = dict(Counter.objects.filter(name__in=list(wanted)).values_list("name", "last"))
+        Counter.objects.bulk_create(
+            [Counter(name=k, last=v) for k, v in wanted.items() if k not in have], batch_size=500
         )
-        for d, v in planner.day_seq.items():
-            if d in have and have[d] < v:
-                NumberSequence.objects.filter(day=d).update(last=v)
+        for k, v in wanted.items():
+            if k in have and have[k] < v:
+                Counter.objects.filter(name=k).update(last=v)
         write_meta(
             {
                 "appeals": n,
@@ -759,8 +759,7 @@ def generate(n: int, *, seed: int = 1, n_enterprises: int = 300, log=print) -> G
 
 def analyze():
     tables = [
-        m._meta.db_table
-        for m in (Appeal, Event, CoHandler, NumberSequence, Notification, Outbox, Supervision)
+        m._meta.db_table for m in (Appeal, Event, CoHandler, Counter, Notification, Outbox, Supervision)
     ]
     with connection.cursor() as cur:
         if connection.vendor == "postgresql" and connection.get_autocommit():

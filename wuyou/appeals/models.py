@@ -331,9 +331,3 @@ class MetricWeights(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "考核权重"
 
-
-class NumberSequence(models.Model):
-    """Per-day counter behind appeal numbers like ZZ20261127-0042."""
-
-    day = models.CharField(max_length=8, unique=True)
-    last = models.PositiveIntegerField(default=0)

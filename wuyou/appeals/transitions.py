@@ -1,6 +1,8 @@
 """The appeals workflow table: every action, from which states, to which state, by whom, on whose
 appeals, with which inputs. Services, pages, the API and the generated tests all read it."""
 
+from django.utils.translation import gettext_lazy as _
+
 from wuyou.core.workflow import Guard, Input, Rule, Workflow
 from wuyou.orgs.access import CENTER, DEPT, ENTERPRISE_SIDE, LEADER, TEAM, Role, role_of
 
@@ -156,6 +158,7 @@ RULES = [
         A.ESCALATE,
         frozenset({S.SUBMITTED, *OPEN_HANDLING, S.REVIEWING}),
         roles=CENTER,
+        title=_("提级督办"),
         automatic=True,  # the worker escalates overdue appeals, and so do returns and unsatisfied ratings
         inputs=(
             Input("level", "督办层级", kind="int", required=True, low=1, high=3, code="invalid_level"),
@@ -190,7 +193,13 @@ RULES = [
         inputs=(Input("approve", "是否批准", kind="bool", default=False), Input("note", "审批意见")),
     ),
     rule(
-        A.PAUSE, frozenset({S.IN_PROGRESS}), to=S.PAUSED, roles=DEPT, scope=lead, inputs=(reason("暂停理由"),)
+        A.PAUSE,
+        frozenset({S.IN_PROGRESS}),
+        to=S.PAUSED,
+        roles=DEPT,
+        scope=lead,
+        title=_("暂停（等待企业补充材料）"),
+        inputs=(reason("暂停理由"),),
     ),
     rule(
         A.RESUME,
@@ -198,6 +207,7 @@ RULES = [
         to=S.IN_PROGRESS,
         roles=DEPT | CENTER,
         scope=lead,
+        title=_("恢复办理"),
         inputs=(Input("note", "说明"),),
     ),
     rule(
@@ -205,6 +215,7 @@ RULES = [
         frozenset({S.SUBMITTED, *OPEN_HANDLING}),
         to=S.MERGED,
         roles=CENTER,
+        title=_("合并到其他诉求"),
         inputs=(Input("into", "合并目标", kind="id", required=True, code="invalid_target"),),
     ),
     rule(A.UNMERGE, frozenset({S.MERGED}), to=_after_unmerge, roles=CENTER),

@@ -90,7 +90,12 @@ def my_appeals(request):
 
 def action_context(appeal, user):
     actions = available_actions(appeal, user)
-    ctx = {"actions": actions, "A": {a.name: a.value for a in Action}}
+    # Each form's heading comes from the workflow table.
+    ctx = {
+        "actions": actions,
+        "action_rows": [(a, FLOW.rule(a).heading) for a in actions],
+        "A": {a.name: a.value for a in Action},
+    }
     if Action.DISPATCH in actions:
         ctx["departments"] = Department.objects.filter(is_active=True).order_by("code")
     if Action.APPROVE_EXTENSION in actions:

@@ -44,6 +44,11 @@ class Rule:
     inputs: tuple[Input, ...] = ()
     system: bool = False  # taken by the worker or a rule, never by a person
     automatic: bool = False  # people take it, and the system may too (escalation, auto-dispatch)
+    title: str = ""  # the heading of its form on a page, when it says more than the label
+
+    @property
+    def heading(self) -> str:
+        return self.title or self.label
 
     def target(self, subject, inputs: dict | None = None):
         return self.to(subject, inputs or {}) if callable(self.to) else self.to
