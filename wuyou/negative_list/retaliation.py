@@ -84,3 +84,30 @@ def scan_appeals(now=None) -> int:
     # Never backwards: a round run with an earlier clock must not make the next one reread years.
     ScanMark.objects.update_or_create(name=MARK, defaults={"until": max(now, until or now)})
     return created
+
+
+@transaction.atomic
+def alert_review(*, alert_id, by) -> RetaliationAlert | None:
+    """An investigator marks a retaliation alert as reviewed; the act is on the audit page."""
+    from wuyou.core.audit import record_change
+
+    from .permissions import require_investigator
+
+    require_investigator(by)
+    try:
+        alert_id = int(alert_id)
+    except (TypeError, ValueError):
+        return None
+    alert = RetaliationAlert.objects.select_for_update().filter(pk=alert_id, reviewed_at__isnull=True).first()
+    if alert is None:
+        return None
+    alert.reviewed_at = timezone.now()
+    alert.save(update_fields=["reviewed_at"])
+    record_change(
+        by=by,
+        action="retaliation_alert.review",
+        subject=("negative_list.retaliationalert", alert.pk, alert.action),
+        before={"reviewed": False},
+        after={"reviewed": True},
+    )
+    return alert

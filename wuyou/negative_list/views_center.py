@@ -17,6 +17,7 @@ from . import catalog, excel, selectors, services, stats
 from .forms import ImportForm
 from .models import Evidence, ListVersion, Outcome, RetaliationAlert, Status
 from .permissions import is_investigator
+from .retaliation import alert_review
 from .transitions import ACTION_LABELS, FLOW, available_actions
 
 
@@ -126,9 +127,7 @@ def center_stats(request):
 @investigators_only
 def alerts(request):
     if request.method == "POST":
-        RetaliationAlert.objects.filter(pk=request.POST.get("alert"), reviewed_at__isnull=True).update(
-            reviewed_at=timezone.now()
-        )
+        alert_review(alert_id=request.POST.get("alert"), by=request.user)
         return redirect("nl_alerts")
     qs = RetaliationAlert.objects.select_related("report__department")
     return render(request, "negative_list/alerts.html", {"alerts": qs[:200]})

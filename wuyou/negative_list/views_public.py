@@ -12,8 +12,9 @@ from wuyou.orgs.access import ENTERPRISE, has_role
 
 from . import ratelimit, selectors, services, stats
 from .forms import ReportForm, TrackForm
-from .models import Domain, Item, Rating, Status
+from .models import Domain, Item, Rating
 from .search import search_items
+from .transitions import FLOW
 
 
 def _current():
@@ -135,8 +136,9 @@ def reporter_context(report) -> dict:
         "events": report.events.filter(public=True).order_by("at", "id"),
         "items": report.items.select_related("domain"),
         "ratings": Rating.choices,
-        "can_rate": report.status == Status.REPLIED,
-        "can_add": report.status in (Status.SUBMITTED, Status.ACCEPTED, Status.INVESTIGATING),
+        # The reporter's forms follow the workflow table's states for its two actions.
+        "can_rate": report.status in FLOW.rule("rate").sources,
+        "can_add": report.status in FLOW.rule("add_material").sources,
     }
 
 

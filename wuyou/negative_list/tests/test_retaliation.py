@@ -127,3 +127,22 @@ def test_scan_reads_only_what_happened_since_the_last_round(nl, p, inv, monkeypa
     refs = set(RetaliationAlert.objects.filter(report=report).values_list("ref", flat=True))
     assert f"appeal-overdue:{b.pk}" in refs and len(refs) == 3
     decrypt.assert_not_called()
+
+
+def test_reviewing_an_alert_is_audited_and_only_investigators_may(nl, p, inv):
+    from wuyou.core.audit import AuditRecord
+
+    report, _secret = file_report(p.ent_user)
+    (alert,) = check_retaliation(
+        department=report.department_id, enterprise=p.enterprise.pk, action="检查", ref="inspection:1"
+    )
+    assert p.client(p.center).post("/negative-list/center/alerts/", {"alert": alert.pk}).status_code == 404
+    alert.refresh_from_db()
+    assert (
+        alert.reviewed_at is None
+        and not AuditRecord.objects.filter(action="retaliation_alert.review").exists()
+    )
+    p.client(inv).post("/negative-list/center/alerts/", {"alert": alert.pk})
+    alert.refresh_from_db()
+    record = AuditRecord.objects.get(action="retaliation_alert.review")
+    assert alert.reviewed_at is not None and record.actor == inv and record.after == {"reviewed": True}
