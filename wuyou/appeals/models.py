@@ -330,4 +330,3 @@ class MetricWeights(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "考核权重"
-
