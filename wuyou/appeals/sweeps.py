@@ -68,7 +68,8 @@ class Batch:
         self.events: list[dict] = []
         self.notifications: list[tuple] = []
         self.supervisions: list[tuple] = []
-        self.mail: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # (user id, address, kind) → the batch's items for that recipient; flush applies preferences.
+        self.mail: dict[tuple[int, str, str], list[tuple[str, str]]] = defaultdict(list)
 
     def department_users(self, department_id, roles=(Role.DEPT_HANDLER, Role.DEPT_LEADER)):
         return self.audience.department(department_id, roles)

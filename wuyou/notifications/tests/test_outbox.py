@@ -49,10 +49,3 @@ def test_worker_task_reports_prefixed_counts(p, settings):
     assert "wuyou.notifications.tasks.deliver" in settings.WORKER_TASKS
     services.notify([p.handler, p.leader], title="督办")
     assert tasks.deliver() == {"digests": 0, "outbox_sent": 2, "outbox_failed": 0}
-
-
-def test_old_sms_backend_path_still_works(p, settings):
-    settings.SMS_BACKEND = "wuyou.appeals.sms.MemorySmsBackend"
-    MemorySmsBackend.outbox.clear()
-    services.notify([], title="补充材料", sms_to="13812341234")
-    assert deliver_due()["sent"] == 1 and MemorySmsBackend.outbox
