@@ -105,8 +105,6 @@ PAGES: dict[str, tuple[Case, ...]] = {
     "audit_log": (Case("GET", allow=CENTER | {"inspector"}),),
     "audit_export": (Case("GET", allow=CENTER | {"inspector"}),),
     "enterprise_template": (Case("GET", allow=CENTER, note="the import template"),),
-    "audit_log": (Case("GET", allow=CENTER | {"inspector"}, note="审计日志: the center and 纪委监委"),),
-    "audit_export": (Case("GET", allow=CENTER | {"inspector"}),),
     # ---------------------------------------------------------------- appeals
     "appeal_new": (
         Case("GET", allow=ENTERPRISE | CENTER | {"cadre"}),
