@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from wuyou.core.errors import InvalidInput, InvalidTransition
+from wuyou.core.errors import InvalidInput
 from wuyou.orgs.models import Role
 from wuyou.workdays import clock
 
@@ -165,8 +165,6 @@ def appeal_reply(*, appeal_id: int, by, result: str, content: str, cost_saved_yu
 @transaction.atomic
 def appeal_extend(*, appeal_id: int, by, working_days: int, reason: str) -> Extension:
     appeal, v = begin(appeal_id, by, Action.EXTEND, working_days=working_days, reason=reason)
-    if appeal.extensions.filter(decision=Extension.Decision.PENDING).exists():
-        raise InvalidTransition("每件诉求只能申请一次延期", code="extension_used")
     days = v["working_days"]
     ext = Extension.objects.create(
         appeal=appeal, working_days=days, reason=v["reason"], requested_by=by, requested_at=timezone.now()

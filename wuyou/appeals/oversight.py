@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wuyou.core.errors import InvalidTransition
+from wuyou.core.workflow import SYSTEM
 from wuyou.workdays.calendar import workday_deadline
 
 from . import deadlines, notify
@@ -57,8 +58,9 @@ def appeal_close(*, appeal_id: int, by, reason: str):
 def escalate_locked(appeal: Appeal, level: int, *, by, reason: str, now=None) -> Appeal:
     """Raise the escalation level inside the caller's transaction (row already locked). `by` None:
     the system escalates (too many returns or unsatisfied ratings), which the table allows."""
-    if by is None:
+    if by is None or by is SYSTEM:
         FLOW.check_system(appeal, Action.ESCALATE)
+        by = None
     now = now or timezone.now()
     esc = Escalation(level, reason)
     data = esc.event_data(appeal)

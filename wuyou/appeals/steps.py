@@ -2,7 +2,7 @@
 declares, save the changed fields and append the event in the same transaction."""
 
 from wuyou.core.errors import InvalidInput, NotFound
-from wuyou.core.workflow import lock
+from wuyou.core.workflow import SYSTEM, lock
 from wuyou.orgs.models import Department
 
 from .audit import record_event
@@ -24,7 +24,7 @@ def lock_appeal(appeal_id: int, by) -> Appeal:
 def begin(appeal_id: int, by, action: str, **raw) -> tuple[Appeal, dict]:
     """Lock, check role, scope, state and guards, then parse the action's inputs — in that order, so
     an outsider learns nothing from an input error."""
-    if by is None:  # the system acts (auto-dispatch, a rule): the table must allow it
+    if by is SYSTEM:  # the system acts (auto-dispatch, a rule): the table must allow it
         appeal = lock(Appeal, appeal_id, message=NOT_FOUND)
         rule = FLOW.check_system(appeal, action)
     else:

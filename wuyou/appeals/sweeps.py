@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from wuyou.core.rows import insert_rows
 from wuyou.core.sweeps import sweep
+from wuyou.core.worker import run_each
 from wuyou.notifications.models import DigestItem, EmailMode, Notification, Outbox
 from wuyou.notifications.services import email_modes
 from wuyou.orgs.models import Role, User
@@ -141,7 +142,9 @@ def _run(
     assert rule.system or rule.automatic, f"{action} is not a system action"
     sources = sorted(rule.sources)
     guard = {"status__in": sources, **guard}
-    to = rule.target(None) if not callable(rule.to) else None
+    # One UPDATE sets the same state on the whole batch, so a sweep's rule names its state outright.
+    assert not callable(rule.to), f"{action}: a swept rule needs a fixed target state"
+    to = rule.to
     if to is not None:
         changes = {"status": to, **changes}
     return sweep(
@@ -281,9 +284,14 @@ def sweep_unrated(now=None, limit=50_000, audience=None) -> int:
 def sweep_all(now=None) -> dict:
     now = now or timezone.now()
     audience = Audience()
-    return {
-        "warnings": sweep_warnings(now, audience=audience),
-        "sign_overdue": sweep_sign_overdue(now, audience=audience),
-        "reply_overdue": sweep_reply_overdue(now, audience=audience),
-        "unrated_closed": sweep_unrated(now, audience=audience),
-    }
+    # Each sweep isolated: a failing one (say, the warnings) must not stop the escalations.
+    return run_each(
+        "appeals",
+        {
+            "warnings": lambda t: sweep_warnings(t, audience=audience),
+            "sign_overdue": lambda t: sweep_sign_overdue(t, audience=audience),
+            "reply_overdue": lambda t: sweep_reply_overdue(t, audience=audience),
+            "unrated_closed": lambda t: sweep_unrated(t, audience=audience),
+        },
+        now,
+    )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wuyou.core.workflow import Guard, Input, Rule, Workflow
 from wuyou.orgs.access import CENTER, DEPT, ENTERPRISE_SIDE, LEADER, TEAM, Role, role_of
 
-from .models import Action, Appeal, Rating, ReplyResult, Status
+from .models import Action, Appeal, Extension, Rating, ReplyResult, Status
 
 S = Status
 A = Action
@@ -67,7 +67,16 @@ def reason(label, *, required=True, max_len=500):
 NOT_LOCKED = Guard(
     lambda a: not a.returns_locked, "该诉求已多次退回，协调中心已锁定，不能再退回", "returns_locked"
 )
-NOT_EXTENDED = Guard(lambda a: not a.extension_used, "每件诉求只能申请一次延期", "extension_used")
+
+
+def _no_extension_yet(appeal: Appeal) -> bool:
+    return (
+        not appeal.extension_used
+        and not appeal.extensions.filter(decision=Extension.Decision.PENDING).exists()
+    )
+
+
+NOT_EXTENDED = Guard(_no_extension_yet, "每件诉求只能申请一次延期", "extension_used")
 
 
 def rule(action, sources, **kw) -> Rule:
@@ -85,7 +94,7 @@ RULES = [
         inputs=(
             Input("department", "主办部门", max_len=40),
             Input("co_departments", "协办部门", kind="list"),
-            Input("note", "交办意见", max_len=500),
+            Input("note", "交办意见", max_len=2000),
         ),
     ),
     rule(A.REJECT, frozenset({S.SUBMITTED}), to=S.REJECTED, roles=CENTER, inputs=(reason("不予受理理由"),)),
@@ -95,7 +104,7 @@ RULES = [
         to=S.WITHDRAWN,
         roles=ENTERPRISE_SIDE,
         scope=own,
-        inputs=(reason("撤回理由", required=False),),
+        inputs=(reason("撤回理由", required=False, max_len=2000),),
     ),
     rule(A.SIGN, frozenset({S.DISPATCHED}), to=S.IN_PROGRESS, roles=DEPT, scope=lead),
     rule(
@@ -123,7 +132,15 @@ RULES = [
         inputs=(
             Input("result", "办理结果", kind="choice", choices=ReplyResult, required=True),
             Input("content", "答复内容", required=True, max_len=5000),
-            Input("cost_saved_yuan", "降本金额", kind="decimal", code="invalid_cost", low=0, high=10**12),
+            Input(
+                "cost_saved_yuan",
+                "降本金额",
+                kind="decimal",
+                code="invalid_cost",
+                low=0,
+                high=10**12,
+                message="降本金额必须是数字（元）",
+            ),
         ),
     ),
     rule(
@@ -161,7 +178,16 @@ RULES = [
         title=_("提级督办"),
         automatic=True,  # the worker escalates overdue appeals, and so do returns and unsatisfied ratings
         inputs=(
-            Input("level", "督办层级", kind="int", required=True, low=1, high=3, code="invalid_level"),
+            Input(
+                "level",
+                "督办层级",
+                kind="int",
+                required=True,
+                low=1,
+                high=3,
+                code="invalid_level",
+                message="督办层级必须是 1、2 或 3",
+            ),
             reason("提级理由"),
         ),
     ),
@@ -190,7 +216,10 @@ RULES = [
         A.APPROVE_EXTENSION,
         OPEN_HANDLING - {S.DISPATCHED},
         roles=CENTER,
-        inputs=(Input("approve", "是否批准", kind="bool", default=False), Input("note", "审批意见")),
+        inputs=(
+            Input("approve", "是否批准", kind="bool", default=False),
+            Input("note", "审批意见", max_len=2000),
+        ),
     ),
     rule(
         A.PAUSE,
@@ -208,7 +237,7 @@ RULES = [
         roles=DEPT | CENTER,
         scope=lead,
         title=_("恢复办理"),
-        inputs=(Input("note", "说明"),),
+        inputs=(Input("note", "说明", max_len=2000),),
     ),
     rule(
         A.MERGE,

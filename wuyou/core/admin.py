@@ -52,6 +52,25 @@ class AuditedAdmin:
                 note="管理后台",
             )
 
+    def save_related(self, request, form, formsets, change):
+        """Many-to-many fields (a user's groups and permissions — what unlocks reporter identities) are
+        saved here, after save_model: record what they were and what they became."""
+        obj = form.instance
+        m2m = [f.name for f in obj._meta.many_to_many if f.name in form.fields]
+        with transaction.atomic():
+            before = {n: sorted(str(v) for v in getattr(obj, n).all()) for n in m2m} if change else {}
+            super().save_related(request, form, formsets, change)
+            after = {n: sorted(str(v) for v in getattr(obj, n).all()) for n in m2m}
+            if m2m and before != after and (change or any(after.values())):
+                record_change(
+                    by=request.user,
+                    action=f"{self.audit_prefix or obj._meta.model_name}.permissions",
+                    subject=obj,
+                    before=before,
+                    after=after,
+                    note="管理后台",
+                )
+
     def delete_model(self, request, obj):
         with transaction.atomic():
             self._record_delete(request, obj)

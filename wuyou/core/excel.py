@@ -297,6 +297,10 @@ def read(
     wb = _open(file)
     try:
         header, rows = _raw_rows(wb, sheet)
+        # Only a file made from our template (it carries the notes sheet) has an example row to skip,
+        # and only as its first data row: a real row that happens to equal the example (the negative
+        # list's example is a real item) is never dropped from an export being re-imported.
+        from_template = NOTES_SHEET in wb.sheetnames
     finally:
         wb.close()
     names = [_norm(h) for h in (header[1] if header else ())]
@@ -325,9 +329,11 @@ def read(
     errors: list[RowError] = []
     parsed: list[dict] = []
     seen: dict[str, dict] = {c.key: {} for c in sheet.columns if c.unique}
+    first = rows[0][0] if rows else None
     for number, values in rows:
         cells = {k: (values[i] if i < len(values) else None) for k, i in index.items()}
-        if example and all(text(cells.get(k)) == v for k, v in example.items()):
+        is_example = example and all(text(cells.get(k)) == v for k, v in example.items())
+        if is_example and from_template and number == first:
             continue
         row, problems = {ROW: number}, []
         for col in sheet.columns:

@@ -39,9 +39,16 @@ class Input:
     high: int | None = None
     code: str = ""  # the API error code; default invalid_<name> / <name>_required / <name>_too_long
     default: object = None
+    message: str = ""  # the error for an invalid value, where the generic one says less
+
+    def _invalid(self, generic: str) -> InvalidInput:
+        return InvalidInput(self.message or generic, code=self.code or f"invalid_{self.name}")
 
     def clean(self, raw):
         kind = self.kind
+        # JSON bodies can carry any type; only plain values are inputs (a list is only for list inputs).
+        if kind != "list" and isinstance(raw, list | tuple | dict):
+            raise self._invalid(f"{self.label}格式不正确")
         if kind == "text":
             return clean_text(
                 raw, self.label, self.max_len, required=self.required, min_len=self.min_len, field=self.name
@@ -55,29 +62,35 @@ class Input:
                 return True
             if raw in ("no", "false", "0", "off"):
                 return False
-            raise InvalidInput(f"请选择{self.label}", code=self.code or f"invalid_{self.name}")
+            raise self._invalid(f"请选择{self.label}")
         if kind in ("int", "id"):
+            # True is not 1 and 2.5 is not 2: only whole numbers, as numbers or digits.
+            if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+                raise self._invalid(self._range_text())
             try:
-                value = int(raw)
+                value = int(raw.strip() if isinstance(raw, str) else raw)
             except (TypeError, ValueError):
-                raise InvalidInput(self._range_text(), code=self.code or f"invalid_{self.name}") from None
+                raise self._invalid(self._range_text()) from None
             low = 1 if kind == "id" else self.low
             high = MAX_INT if kind == "id" else self.high
             if (low is not None and value < low) or (high is not None and value > high):
-                raise InvalidInput(self._range_text(), code=self.code or f"invalid_{self.name}")
+                raise self._invalid(self._range_text())
             return value
         if kind == "decimal":
+            if isinstance(raw, bool):
+                raise self._invalid(f"{self.label}必须是数字")
             try:
-                value = Decimal(str(raw)).quantize(Decimal("0.01"))
+                value = Decimal(str(raw).strip())
+                if not value.is_finite():
+                    raise InvalidOperation
+                value = value.quantize(Decimal("0.01"))
             except InvalidOperation:
-                raise InvalidInput(
-                    f"{self.label}必须是数字", code=self.code or f"invalid_{self.name}"
-                ) from None
+                raise self._invalid(f"{self.label}必须是数字") from None
             return value
         if kind == "choice":
-            if raw not in self.choices.values:
+            if not isinstance(raw, str) or raw not in self.choices.values:
                 allowed = "、".join(str(c.label) for c in self.choices)
-                raise InvalidInput(f"请选择{self.label}：{allowed}", code=self.code or f"invalid_{self.name}")
+                raise self._invalid(f"请选择{self.label}：{allowed}")
             return raw
         if kind == "list":
             items = raw if isinstance(raw, list | tuple) else [] if raw is None else [raw]

@@ -134,6 +134,8 @@ def sweep(
 
     while done < limit:
         ids = []
+        # A failure before any row is claimed (the claim query itself) is the task's, not a row's: it
+        # propagates and the worker backs the task off.
         try:
             with transaction.atomic():
                 rows = claim(model.objects.all(), min(batch_size, limit - done))
@@ -148,6 +150,13 @@ def sweep(
         if not ids:
             break
         done += len(ids)
+    if recovering:
+        # A held-back row that no longer matches the guard (the appeal was signed, closed…) needs the
+        # sweep no more: it leaves the center's list at its retry time instead of staying forever.
+        still_due = model.objects.filter(**guard).values("pk")
+        PoisonRow.objects.filter(sweep=name, subject_type=_label(model), retry_at__lte=now).exclude(
+            subject_id__in=still_due
+        ).delete()
     return done
 
 

@@ -5,9 +5,11 @@ decides it), who may (roles, and a scope test on the subject), guards, and the i
 pages, the API and the tests read the same table: the API's action list and its input parsing, the
 page forms' field lists and the generated rule × persona × state tests all come from it.
 
-System actions (warn, urge, escalate, auto-close, auto-dispatch) are rules too, with `system=True`:
-nobody may take them, and the worker's sweeps take their source states and target state from the rule,
-so the table stays the one truth about what can happen to a subject.
+System actions (warn, urge, auto-close) are rules too, with `system=True`: nobody may take them, and
+the worker's sweeps take their source states and target state from the rule, so the table stays the
+one truth about what can happen to a subject. Steps both people and the system take (escalation,
+dispatch — auto-dispatch) are person rules with `automatic=True`. The system acts as `SYSTEM`, never
+as a person and never as a missing user.
 
 Core knows nothing of users' roles: a workflow is given `role_of(user) -> str` by its module.
 """
@@ -17,6 +19,24 @@ from dataclasses import dataclass, field
 
 from .errors import Forbidden, InvalidTransition, NotFound
 from .inputs import MAX_INT, Input  # noqa: F401  (modules declare their tables with Input)
+
+
+class _System:
+    """The actor of the worker's and the rules' steps. Its pk is None, so events record no person."""
+
+    pk = None
+    is_authenticated = False
+    is_active = True
+
+    def __repr__(self):
+        return "SYSTEM"
+
+    def __str__(self):
+        return "系统"
+
+
+SYSTEM = _System()
+
 
 # ---------------------------------------------------------------- rules
 
@@ -102,7 +122,7 @@ class Workflow:
 
     def may(self, subject, rule: Rule, user) -> bool:
         """Role and scope only (not the state)."""
-        if rule.system or user is None:
+        if rule.system or user is None or user is SYSTEM:
             return False
         if self.role_of(user) not in rule.roles:
             return False

@@ -5,17 +5,20 @@ ClusterEvent table.
 """
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from wuyou.appeals import notify
 from wuyou.appeals.models import Category, Status
 from wuyou.appeals.services import appeal_dispatch, appeal_reply
 from wuyou.core.audit import record_change, snapshot
 from wuyou.core.errors import DomainError, Forbidden, InvalidInput, NotFound
-from wuyou.orgs.models import Department
+from wuyou.notifications.services import notify
+from wuyou.orgs.access import DEPT
+from wuyou.orgs.models import Department, User
 
 from . import engine, learned, selectors
 from .models import AutoDispatchRule, Cluster, ClusterEvent, ClusterMember, DispatchState, ModelVersion
+from .notify import CLUSTER_DETECTED
 from .transitions import FLOW, record
 
 
@@ -201,11 +204,13 @@ def cluster_link(
         by=by,
         data={"lead": lead.code, "appeals": sorted(ids), "dispatched": dispatched, "skipped": skipped},
     )
-    notify.notify(
-        notify.department_users(lead.pk),
-        None,
-        f"批量诉求并案牵头：{cluster.title}",
-        f"共 {len(ids)} 件诉求。",
+    notify(
+        User.objects.filter(department=lead, role__in=DEPT, is_active=True),
+        title=f"批量诉求并案牵头：{cluster.title}",
+        body=f"共 {len(ids)} 件诉求。",
+        link=reverse("dispatch_cluster", args=[cluster.pk]),
+        subject=f"cluster:{cluster.pk}",
+        kind=CLUSTER_DETECTED,
     )
     return {"dispatched": dispatched, "skipped": skipped}
 

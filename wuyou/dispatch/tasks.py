@@ -10,6 +10,7 @@ from django.utils import timezone
 from wuyou.appeals.models import Appeal, Status
 from wuyou.appeals.services import appeal_dispatch
 from wuyou.core.errors import DomainError
+from wuyou.core.workflow import SYSTEM
 
 from . import clusters, engine, selectors, services
 from .models import AutoDispatchLog, AutoDispatchRule, DispatchState, ModelVersion
@@ -93,7 +94,7 @@ def auto_dispatch(now) -> int:
                 try:
                     appeal_dispatch(
                         appeal_id=appeal.pk,
-                        by=None,  # the system dispatches, under the rule; not the person who last edited it
+                        by=SYSTEM,  # the system dispatches, under the rule; not the person who last edited it
                         department=top[0].department,
                         note=f"智能分拨自动交办（{rule.get_category_display()}类规则，置信度 {top[0].score:.2f}）",
                     )

@@ -106,7 +106,9 @@ def alert_review(*, alert_id, by) -> RetaliationAlert | None:
     record_change(
         by=by,
         action="retaliation_alert.review",
-        subject=("negative_list.retaliationalert", alert.pk, alert.action),
+        # By id only: the alert's text names the reporting enterprise's appeal, which the audit page's
+        # readers (any center user, inspectors) must not link to a report.
+        subject=("negative_list.retaliationalert", alert.pk, f"打击报复预警 {alert.pk}"),
         before={"reviewed": False},
         after={"reviewed": True},
     )

@@ -18,6 +18,7 @@ from wuyou.core.files import MAX_FILES, check_file
 from wuyou.core.inputs import MAX_INT, clean_text
 from wuyou.core.numbering import daily_number
 from wuyou.core.workflow import lock
+from wuyou.orgs.access import role_of
 from wuyou.orgs.models import Department, Role
 from wuyou.orgs.validators import clean_phone
 from wuyou.workdays.calendar import workday_deadline
@@ -141,7 +142,7 @@ def report_submit(
     counter row is never held through a password hash or file saves."""
     now = now or timezone.now()
     user = by if by is not None and by.is_authenticated else None
-    if user is not None and (user.role != Role.ENTERPRISE or not user.enterprise_id):
+    if user is not None and (role_of(user) != Role.ENTERPRISE or not user.enterprise_id):
         raise InvalidInput("只有企业账号可以实名举报；其他人员请退出登录后匿名举报", code="not_enterprise")
     ratelimit.hit_report(ip=ip, user=user)
     version = current_version()

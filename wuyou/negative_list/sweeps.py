@@ -9,6 +9,7 @@ blocking the rest. The states each sweep may touch come from the workflow table'
 from django.utils import timezone
 
 from wuyou.core.sweeps import sweep
+from wuyou.core.worker import run_each
 from wuyou.orgs.models import Role
 
 from . import notify
@@ -147,10 +148,15 @@ def scan_appeals_for_retaliation(now) -> int:
 
 def sweep_all(now=None) -> dict:
     now = now or timezone.now()
-    return {
-        "nl_accept_overdue": sweep_accept_overdue(now),
-        "nl_warnings": sweep_conclude_warnings(now),
-        "nl_conclude_overdue": sweep_conclude_overdue(now),
-        "nl_dept_requests": sweep_dept_requests(now),
-        "nl_retaliation": scan_appeals_for_retaliation(now),
-    }
+    # Each sweep isolated: a failing one must not stop the others.
+    return run_each(
+        "negative_list",
+        {
+            "nl_accept_overdue": sweep_accept_overdue,
+            "nl_warnings": sweep_conclude_warnings,
+            "nl_conclude_overdue": sweep_conclude_overdue,
+            "nl_dept_requests": sweep_dept_requests,
+            "nl_retaliation": scan_appeals_for_retaliation,
+        },
+        now,
+    )

@@ -190,3 +190,15 @@ def test_header_optional_sheet_reads_by_position():
     )
     rows = excel.read(xlsx([["#注释", None], ["2", "3"]], header=("1", "x")), sheet)
     assert [(r[excel.ROW], r["a"], r["b"]) for r in rows] == [(1, "1", "x"), (3, "2", "3")]
+
+
+def test_a_real_row_equal_to_the_example_is_kept_outside_a_template():
+    # An export (no notes sheet) whose row happens to equal the example, and a template's second row.
+    rows = excel.read(xlsx([["P-001", "张三（示例）", 30, "1990-01-01", "职员"]]), SHEET)
+    assert [r["code"] for r in rows] == ["P-001"]
+    wb = load_workbook(io.BytesIO(excel.template(SHEET)))
+    wb.worksheets[0].append(["P-002", "李四", 31, "1991-01-01", "职员"])
+    wb.worksheets[0].append(["P-001", "张三（示例）", 30, "1990-01-01", "职员"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert [r["code"] for r in excel.read(buf.getvalue(), SHEET)] == ["P-002", "P-001"]

@@ -41,8 +41,4 @@ class Migration(migrations.Migration):
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.RunPython(build_chains, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name="clusterevent",
-            constraint=models.UniqueConstraint(fields=("cluster", "seq"), name="cluster_event_seq"),
-        ),
     ]

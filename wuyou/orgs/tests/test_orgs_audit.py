@@ -143,6 +143,26 @@ def test_role_change_through_django_admin_records_user_role(p):
     assert "password" not in rec.before and "password" not in rec.after
 
 
+def test_granting_the_investigator_permission_through_django_admin_is_audited(p):
+    from django.contrib.auth.models import Permission
+
+    root = User.objects.create_superuser(username="root", password="pw-123456!", role="admin")
+    perm = Permission.objects.get(codename="investigate_report")
+    c = p.client(root)
+    url = reverse("admin:orgs_user_change", args=[p.center.pk])
+    form = c.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("password",)}
+    data.update(date_joined_0="2026-01-01", date_joined_1="00:00:00", groups=[], user_permissions=[perm.pk])
+    for k in ("date_joined", "last_login", "locked_until"):
+        data.pop(k, None)
+    data = {k: v for k, v in data.items() if not isinstance(v, list) or v}
+    resp = c.post(url, data)
+    assert resp.status_code == 302, resp.context["adminform"].form.errors
+    rec = AuditRecord.objects.get(action="user.permissions")
+    assert rec.actor == root and rec.before == {"user_permissions": []}  # only what changed
+    assert rec.after["user_permissions"] == [str(perm)]
+
+
 def test_department_edit_through_django_admin_is_audited(p):
     root = User.objects.create_superuser(username="root", password="pw-123456!", role="admin")
     dept = Department.objects.get(code="gdgs")

@@ -1,10 +1,12 @@
 """The worker survives a poison row and a failing task: the other rows and the other tasks go on."""
 
 from datetime import datetime, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from wuyou.appeals import notify
 from wuyou.appeals import services as s
@@ -71,7 +73,10 @@ def test_a_failing_task_is_backed_off_and_never_stops_the_others(p, settings):
     (appeal,) = dispatched(p, 1)
     with time_machine.travel(at(2026, 11, 4, 9, 0), tick=False):
         results = run_round()
-        call_command("worker", "--once")  # the command does not raise either
+    with time_machine.travel(at(2026, 11, 4, 9, 1), tick=False):
+        # A one-off run lets every task have its turn, then reports the failure.
+        with pytest.raises(CommandError, match="exploding_task"):
+            call_command("worker", "--once", stdout=StringIO())
     assert "error" in results["wuyou.site.tests.test_worker.exploding_task"]
     assert results[SWEEP]["sign_overdue"] == 1
     state = TaskRun.objects.get(task="wuyou.site.tests.test_worker.exploding_task")
@@ -98,3 +103,35 @@ def test_the_center_sees_poison_rows_on_the_audit_page(p, monkeypatch):
         run_round()
     page = p.client(p.center).get("/audit/").content.decode()
     assert "appeals.urge" in page and str(appeal.pk) in page and "bad data" in page
+
+
+def test_one_failing_sweep_does_not_stop_the_other_sweeps_of_its_module(p, monkeypatch):
+    from wuyou.appeals import sweeps
+
+    (appeal,) = dispatched(p, 1)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("warnings sweep broke")
+
+    monkeypatch.setattr(sweeps, "sweep_warnings", broken)
+    with time_machine.travel(at(2026, 11, 4, 9, 0), tick=False):
+        result = run_round()[SWEEP]
+    assert result["sign_overdue"] == 1 and "warnings sweep broke" in result["error"]
+    assert Appeal.objects.get(pk=appeal.pk).urged_at is not None
+    assert TaskRun.objects.get(task="appeals.warnings").consecutive_failures == 1
+    assert TaskRun.objects.get(task="appeals.sign_overdue").consecutive_failures == 0
+
+
+def test_a_held_back_row_that_is_no_longer_due_leaves_the_list(p, monkeypatch):
+    (appeal,) = dispatched(p, 1)
+    real = notify.link_text
+    monkeypatch.setattr(notify, "link_text", lambda a: (_ for _ in ()).throw(RuntimeError("bad")))
+    with time_machine.travel(at(2026, 11, 4, 9, 0), tick=False):
+        run_round()
+    assert PoisonRow.objects.count() == 1
+    monkeypatch.setattr(notify, "link_text", real)
+    with time_machine.travel(at(2026, 11, 4, 9, 2), tick=False):
+        s.appeal_sign(appeal_id=appeal.pk, by=p.handler)  # no longer waiting to be urged
+    with time_machine.travel(at(2026, 11, 4, 9, 5), tick=False):
+        run_round()
+    assert not PoisonRow.objects.exists()

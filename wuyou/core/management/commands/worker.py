@@ -3,7 +3,7 @@ import signal
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 
 from wuyou.core.worker import run_round
@@ -33,9 +33,12 @@ class Command(BaseCommand):
             # Each task runs in isolation (wuyou.core.worker): one failing task never stops the others.
             results = run_round()
             busy = any(v for r in results.values() for v in r.values() if isinstance(v, int | float))
-            failed = [path for path, r in results.items() if "error" in r]
+            failed = [f"{path} ({r['error']})" for path, r in results.items() if "error" in r]
             if once or busy or failed:
                 self.stdout.write(f"round {results} in {time.monotonic() - started:.2f}s")
+            if once and failed:
+                # After every task had its turn: a one-off run (cron, a deploy check) must see the failure.
+                raise CommandError(f"worker tasks failed: {', '.join(failed)}")
             if once or stop["now"]:
                 return
             deadline = time.monotonic() + interval
