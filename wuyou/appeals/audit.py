@@ -44,7 +44,7 @@ def record_event(
 ) -> Event:
     """Append an event; the caller holds the appeal row lock (or has just created the appeal).
     `by` None: the system acted."""
-    return CHAIN.append(
+    event = CHAIN.append(
         appeal.pk,
         at=at or timezone.now(),
         first=first,
@@ -56,6 +56,10 @@ def record_event(
         note=note,
         data=data or {},
     )
+    if by is not None and by.pk is not None:
+        # The actor is at hand: caching it saves the API's answer a query for the user (intake path).
+        event.actor = by
+    return event
 
 
 def append_events(specs: list[dict]) -> int:
