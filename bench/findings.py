@@ -1,9 +1,37 @@
-"""The analysis part of docs/performance.md, written by hand from the 1,000,000-appeal runs of 2026-11-27.
+"""The analysis part of docs/performance.md, written by hand from the 1,000,000-appeal runs of 2026-11-27
+and the kernel change's before/after runs of 2026-12-02.
 
 Keep it in step with the figures when a rerun changes the picture.
 """
 
 FINDINGS = """\
+## The platform kernel change, before and after (2026-12-02)
+
+Issue 8 moved the appeals, the negative list and dispatch onto the kernel (workflow table, hash-chain
+mechanism, counter, sweep engine, notifications app). Both versions ran `./run bench` against their own
+1,000,000-appeal database generated with the same seed, alternating before → after → before → after,
+between 07:30 and 07:45 UTC on the same machine, nothing else running. The machine was slow that day:
+`GET /healthz` answered 870–1,100/s (3,286/s on 2026-11-27), so the absolute figures are about a third of
+those above and miss the targets on both versions; the comparison is what counts.
+
+| measure (1,000,000 appeals) | before (d4cbe81), run 1 / run 2 | after, run 1 / run 2 |
+| --- | --- | --- |
+| baseline GET /healthz | 961 / 873 /s | 942 / 1,105 /s |
+| intake, 16 clients, 2 gunicorn workers | 156 / 177 appeals/s | 176 / 171 appeals/s |
+| ↳ gunicorn CPU per appeal | 9.4 / 8.3 ms | 8.3 / 8.4 ms |
+| inbox busiest (gjj), all 6 tabs, p95 | 79.2 / 81.4 ms | 78.7 / 65.3 ms |
+| inbox smallest (fgw), all 6 tabs, p95 | 73.6 / 71.5 ms | 62.2 / 56.0 ms |
+| ↳ SQL queries per page | 11 | 12 (the unread-notification count in the header, new) |
+| sweep_all() over 10,000 due appeals | 4.67 / 4.48 s | 4.05 / 4.09 s |
+| 三率, 44 departments, one year | 0.726 / 0.469 s | 0.596 / 0.620 s |
+
+No figure regressed beyond the run-to-run noise. The first after-run did show one: intake 125–136
+appeals/s against 147–153, 1–2 ms more CPU per appeal. The cause was that the kernel's chain append set the event's
+`actor_id` only, so the intake's 201 answer read the user back (one more query per appeal); the
+event now carries the actor it was written with, and intake runs the same five statements as before.
+The sweep engine adds one query per sweep for held-back (poison) rows and the worker one `TaskRun`
+read per sweep; the sweep's figures are unchanged by them.
+
 ## Findings (1,000,000 appeals, runs of 2026-11-27 19:30–20:30 UTC)
 
 All four targets are met on this 2-core machine. PostgreSQL here runs with autovacuum off, so each run

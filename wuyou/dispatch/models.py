@@ -68,6 +68,9 @@ class AutoDispatchRule(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.get_category_display()}类自动交办规则"
+
 
 class AutoDispatchLog(models.Model):
     """One row per appeal the worker considered, dispatched or not: it is never considered twice."""

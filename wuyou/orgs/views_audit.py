@@ -1,7 +1,6 @@
 """The audit page (审计日志) for inspectors (纪委监委) and the center: every administrative write —
 who, when, what, before and after — filtered by actor, subject, action and period; Excel export."""
 
-import json
 from datetime import date, datetime, time, timedelta
 
 from django.http import HttpResponse
@@ -13,7 +12,7 @@ from wuyou.core.excel import Column, Sheet, write
 from wuyou.core.paging import CappedPaginator
 from wuyou.core.sweeps import PoisonRow, TaskRun
 
-from . import access
+from . import access, audit_labels
 from .access import role_required
 
 AUDIT_READERS = (access.CENTER, access.INSPECTOR)
@@ -68,8 +67,17 @@ def _actor(r) -> str:
     return r.actor.get_full_name() or r.actor.username
 
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
+def _row(r) -> dict:
+    return {
+        "r": r,
+        "at": timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"),
+        "actor": _actor(r),
+        "action": audit_labels.action_label(r.action, r.subject_type),
+        "subject": audit_labels.subject_label(r),
+        "before": audit_labels.describe(r.before, r.subject_type),
+        "after": audit_labels.describe(r.after, r.subject_type),
+        "note": r.note,
+    }
 
 
 @role_required(*AUDIT_READERS)
@@ -77,10 +85,7 @@ def audit_log(request):
     qs, f = filtered(request.GET)
     page = CappedPaginator(qs, 50).get_page(request.GET.get("page"))
     actions = AuditRecord.objects.order_by().values_list("action", flat=True).distinct()
-    rows = [
-        {"r": r, "actor": _actor(r), "before": _json(r.before), "after": _json(r.after)}
-        for r in page.object_list
-    ]
+    rows = [_row(r) for r in page.object_list]
     return render(
         request,
         "orgs/audit_log.html",
@@ -88,7 +93,7 @@ def audit_log(request):
             "page": page,
             "rows": rows,
             "f": f,
-            "actions": sorted(actions),
+            "actions": [(a, audit_labels.action_label(a)) for a in sorted(actions)],
             "query": request.GET.urlencode(),
             # The worker's health: failing tasks and the rows it holds back (poison rows).
             "failing_tasks": TaskRun.objects.filter(consecutive_failures__gt=0).order_by("task"),
@@ -100,18 +105,7 @@ def audit_log(request):
 @role_required(*AUDIT_READERS)
 def audit_export(request):
     qs, _ = filtered(request.GET)
-    rows = [
-        {
-            "at": timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"),
-            "actor": _actor(r),
-            "action": r.action,
-            "subject": f"{r.subject_type} {r.subject_id} {r.subject_label}".strip(),
-            "before": _json(r.before),
-            "after": _json(r.after),
-            "note": r.note,
-        }
-        for r in qs[:EXPORT_CAP]
-    ]
+    rows = [_row(r) for r in qs[:EXPORT_CAP]]
     response = HttpResponse(
         write(SHEET, rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

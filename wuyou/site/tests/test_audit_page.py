@@ -17,13 +17,13 @@ def test_an_admin_write_is_on_the_audit_page_and_in_its_export(p):
     for user in (p.center, p.inspector):
         page = p.client(user).get("/audit/", {"action": "auto_dispatch_rule"})
         assert page.status_code == 200
-        assert "auto_dispatch_rule.update" in page.content.decode() and "0.8" in page.content.decode()
+        assert "修改自动交办规则" in page.content.decode() and "置信度阈值：0.8" in page.content.decode()
     other = p.client(p.center).get("/audit/", {"action": "calendar"}).content.decode()
-    assert "<td>auto_dispatch_rule.update</td>" not in other and "没有记录" in other
+    assert "<td>修改自动交办规则</td>" not in other and "没有记录" in other
     export = p.client(p.inspector).get("/audit/export.xlsx", {"actor": p.center.username})
     ws = openpyxl.load_workbook(BytesIO(export.content)).active
     assert [c.value for c in ws[1]][:3] == ["时间", "操作人", "操作"]
-    assert ws.cell(row=2, column=3).value == "auto_dispatch_rule.update"
+    assert ws.cell(row=2, column=3).value == "修改自动交办规则"
 
 
 @pytest.mark.parametrize("who", ["ent_user", "handler", "leader", "team", "cadre", "city_leader"])
