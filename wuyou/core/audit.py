@@ -299,3 +299,21 @@ def verify_admin(batch_size: int = 5000):
             return checked, rid, f"管理操作记录第 {seq} 条被改动（哈希不符）"
         prev, expected = h, seq + 1
     return checked, None, ""
+
+
+def build_chains(model, subject: str, fields: tuple[str, ...]) -> int:
+    """Chain rows written before their table had a chain, per subject in the order they were written
+    (at, id). For a module's migration that adds `seq`, `prev_hash` and `hash` to an event table; pass
+    the migration's historical model and the same `fields` as the module's `Chain`."""
+    heads, n = {}, 0
+    subject_id = f"{subject}_id"
+    for row in model.objects.order_by(subject_id, "at", "id").iterator(chunk_size=2000):
+        sid = getattr(row, subject_id)
+        seq, prev = heads.get(sid, (0, GENESIS))
+        seq += 1
+        row.seq, row.prev_hash = seq, prev
+        row.hash = digest(prev, sid, seq, [getattr(row, f) for f in fields], row.at)
+        row.save(update_fields=["seq", "prev_hash", "hash"])
+        heads[sid] = (seq, row.hash)
+        n += 1
+    return n

@@ -4,18 +4,10 @@ from django.db import migrations, models
 
 
 def build_chains(apps, schema_editor):
-    """Chain the events written before clusters had one, in the order they were written."""
-    from wuyou.core.audit import GENESIS, digest
+    """Chain the events written before the table had a chain, in the order they were written."""
+    from wuyou.core.audit import build_chains
 
-    ClusterEvent = apps.get_model("dispatch", "ClusterEvent")
-    heads = {}
-    for ev in ClusterEvent.objects.order_by("cluster_id", "at", "id"):
-        seq, prev = heads.get(ev.cluster_id, (0, GENESIS))
-        seq += 1
-        ev.seq, ev.prev_hash = seq, prev
-        ev.hash = digest(prev, ev.cluster_id, seq, [ev.action, ev.actor_id, ev.note, ev.data], ev.at)
-        ev.save(update_fields=["seq", "prev_hash", "hash"])
-        heads[ev.cluster_id] = (seq, ev.hash)
+    build_chains(apps.get_model(*("dispatch", "ClusterEvent")), "cluster", ("action", "actor_id", "note", "data"))
 
 
 class Migration(migrations.Migration):

@@ -2,19 +2,10 @@ from django.db import migrations, models
 
 
 def build_chains(apps, schema_editor):
-    """Chain the events written before reports had one, in the order they were written."""
-    from wuyou.core.audit import GENESIS, digest
+    """Chain the events written before the table had a chain, in the order they were written."""
+    from wuyou.core.audit import build_chains
 
-    Event = apps.get_model("negative_list", "Event")
-    heads = {}
-    for ev in Event.objects.order_by("report_id", "at", "id").iterator(chunk_size=2000):
-        seq, prev = heads.get(ev.report_id, (0, GENESIS))
-        seq += 1
-        values = [ev.action, ev.actor_id, ev.from_status, ev.to_status, ev.note, ev.public]
-        ev.seq, ev.prev_hash = seq, prev
-        ev.hash = digest(prev, ev.report_id, seq, values, ev.at)
-        ev.save(update_fields=["seq", "prev_hash", "hash"])
-        heads[ev.report_id] = (seq, ev.hash)
+    build_chains(apps.get_model(*("negative_list", "Event")), "report", ("action", "actor_id", "from_status", "to_status", "note", "public"))
 
 
 class Migration(migrations.Migration):
