@@ -46,7 +46,7 @@ from wuyou.appeals.models import (
     Supervision,
     TimeLimit,
 )
-from wuyou.core.numbering import Counter
+from wuyou.core.numbering import Counter, carry_over
 from wuyou.notifications.models import Notification, Outbox
 from wuyou.orgs.models import Department, District, Enterprise, Role, User
 from wuyou.testing import make_uscc
@@ -721,14 +721,7 @@ def generate(n: int, *, seed: int = 1, n_enterprises: int = 300, log=print) -> G
             for stmt in connection.ops.sequence_reset_sql(no_style(), [Appeal, Event, CoHandler]):
                 cur.execute(stmt)
         # Appeal numbers continue where the generated ones stop, so intake never collides with them.
-        wanted = {f"ZZ{d}": v for d, v in planner.day_seq.items()}
-        have = dict(Counter.objects.filter(name__in=list(wanted)).values_list("name", "last"))
-        Counter.objects.bulk_create(
-            [Counter(name=k, last=v) for k, v in wanted.items() if k not in have], batch_size=500
-        )
-        for k, v in wanted.items():
-            if k in have and have[k] < v:
-                Counter.objects.filter(name=k).update(last=v)
+        carry_over(Counter, {f"ZZ{d}": v for d, v in planner.day_seq.items()})
         write_meta(
             {
                 "appeals": n,

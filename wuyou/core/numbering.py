@@ -35,3 +35,16 @@ def daily_number(prefix: str, now=None, *, width: int = 4) -> str:
     """prefix + local date + "-" + the day's sequence, e.g. ZZ20261202-0001."""
     day = timezone.localtime(now or timezone.now()).strftime("%Y%m%d")
     return f"{prefix}{day}-{next_value(prefix + day):0{width}d}"
+
+
+def carry_over(counter_model, values: dict[str, int]) -> None:
+    """Make each named counter at least the given value (creating it if missing), so numbering goes
+    on after what an older sequence or generated data already handed out. Takes the model so that
+    migrations can pass their historical one."""
+    have = dict(counter_model.objects.filter(name__in=list(values)).values_list("name", "last"))
+    counter_model.objects.bulk_create(
+        [counter_model(name=k, last=v) for k, v in values.items() if k not in have], batch_size=500
+    )
+    for name, last in values.items():
+        if name in have and have[name] < last:
+            counter_model.objects.filter(name=name).update(last=last)

@@ -3,13 +3,10 @@ from django.db import migrations
 
 def seed_counters(apps, schema_editor):
     """Appeal numbers continue where the old per-day sequence left off, now in core's Counter."""
+    from wuyou.core.numbering import carry_over
+
     NumberSequence = apps.get_model("appeals", "NumberSequence")
-    Counter = apps.get_model("core", "Counter")
-    for day, last in NumberSequence.objects.values_list("day", "last"):
-        counter, created = Counter.objects.get_or_create(name=f"ZZ{day}", defaults={"last": last})
-        if not created and counter.last < last:
-            counter.last = last
-            counter.save(update_fields=["last"])
+    carry_over(apps.get_model("core", "Counter"), {f"ZZ{d}": n for d, n in NumberSequence.objects.values_list("day", "last")})
 
 
 class Migration(migrations.Migration):

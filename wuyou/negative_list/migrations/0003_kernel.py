@@ -6,13 +6,10 @@ from django.db import migrations, models
 
 def seed_counters(apps, schema_editor):
     """Report numbers continue where the old per-day Sequence rows left off, now in core's Counter."""
+    from wuyou.core.numbering import carry_over
+
     Sequence = apps.get_model("negative_list", "Sequence")
-    Counter = apps.get_model("core", "Counter")
-    for day, last in Sequence.objects.values_list("day", "last"):
-        counter, created = Counter.objects.get_or_create(name=f"NL{day}", defaults={"last": last})
-        if not created and counter.last < last:
-            counter.last = last
-            counter.save(update_fields=["last"])
+    carry_over(apps.get_model("core", "Counter"), {f"NL{d}": n for d, n in Sequence.objects.values_list("day", "last")})
 
 
 class Migration(migrations.Migration):
