@@ -3,3 +3,4 @@
 from .audit import AuditRecord, ChainHead  # noqa: F401
 from .numbering import Counter  # noqa: F401
 from .sweeps import PoisonRow, TaskRun  # noqa: F401
+from .throttle import ThrottleCounter  # noqa: F401
