@@ -7,9 +7,11 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
-from wuyou.core.errors import DomainError
+from wuyou.core import jsonbody
+from wuyou.core.errors import DomainError, InvalidInput
 from wuyou.orgs.models import ApiToken, hash_token
 
 
@@ -32,11 +34,29 @@ class TokenAuth(HttpBearer):
 
 AUTH = [TokenAuth(), django_auth]
 
+
+class BoundedParser(Parser):
+    """Bodies through core.jsonbody (size, depth, NaN, lone surrogates and NUL refused); query strings and
+    form fields refuse lone surrogates and NUL too, so no text that cannot be stored reaches a view."""
+
+    def parse_body(self, request):
+        return jsonbody.loads(request.body)
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        for value in result.values():
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, str) and jsonbody.BAD_TEXT.search(v):
+                    raise InvalidInput("参数含有无法识别的字符（如 NUL）", code="invalid_text")
+        return result
+
+
 api = NinjaAPI(
     title="Wuyou 无忧 API",
     version="1",
     urls_namespace="api",
     auth=AUTH,
+    parser=BoundedParser(),
     docs_url="/docs",
     description="企业诉求闭环接口。认证：POST /api/v1/auth/token 取得令牌，之后使用 Authorization: Bearer <token>。",
 )
@@ -85,6 +105,8 @@ def on_404(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, DomainError):  # ninja wraps the parser's refusal: answer with its own code
+        return on_domain_error(request, exc.__cause__)
     codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict"}
     return error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 

@@ -239,3 +239,47 @@ if not WUYOU_REPORT_KEY:
 WORKER_TASKS.append("wuyou.negative_list.sweeps.sweep_all")
 # Last, so the rows the sweeps above wrote go out in the same round: daily digests, then the outbox.
 WORKER_TASKS.append("wuyou.notifications.tasks.deliver")
+
+# --- shared throttle store (issue 9) ---
+# Login throttling and rate limits count in one store all processes share: the database by default,
+# Redis when THROTTLE_REDIS_URL is set (e.g. redis://127.0.0.1:6379/0). See wuyou/core/throttle.py.
+THROTTLE_REDIS_URL = os.environ.get("THROTTLE_REDIS_URL", "")
+WORKER_TASKS.insert(0, "wuyou.core.throttle.purge")
+
+# --- accounts: password rules, two-factor login, separation of duties (issue 9) ---
+INSTALLED_APPS.insert(INSTALLED_APPS.index("wuyou.core") + 1, "wuyou.accounts")
+# After AuthenticationMiddleware and the session: a password someone else chose must be replaced first.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "wuyou.accounts.middleware.ForcePasswordChangeMiddleware",
+)
+# 等保2.0 三级: 12 characters, three of four character classes, none of the last five, not a common one.
+# Demo mode relaxes them (and only demo mode): its logins keep the documented password `wuyou-demo`.
+AUTH_PASSWORD_VALIDATORS = (
+    []
+    if DEMO
+    else [
+        {"NAME": "wuyou.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+        {"NAME": "wuyou.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+        {"NAME": "wuyou.accounts.passwords.HistoryValidator", "OPTIONS": {"count": 5}},
+    ]
+)
+# Two-factor login is required for these role codes, holders of these permissions and superusers
+# (not in demo mode); offered to everyone else.
+TWO_FACTOR_REQUIRED_ROLES = ["admin", "security_admin", "audit_admin", "leader"]
+TWO_FACTOR_REQUIRED_PERMISSIONS = ["negative_list.investigate_report"]
+# How long a 「验证身份」 re-authentication counts for sensitive acts.
+RECENT_AUTH_SECONDS = int(os.environ.get("RECENT_AUTH_SECONDS", "300"))
+
+# --- abuse controls, least exposure, expected state (issue 9) ---
+# Appeal intake: accepted appeals per enterprise (hour, day) and per enterprise or cadre account; the center
+# taking calls is not limited. Counted in the shared store (wuyou.core.throttle). Off in the test suite
+# (tests that need it turn it on) and for the intake benchmark (APPEAL_RATE_LIMITS_ENABLED=0).
+APPEAL_RATE_LIMITS_ENABLED = env_bool("APPEAL_RATE_LIMITS_ENABLED", not TESTING)
+APPEAL_RATE_LIMITS = {
+    "enterprise_hour": (int(os.environ.get("APPEAL_RATE_ENTERPRISE_HOUR", "20")), 3600),
+    "enterprise_day": (int(os.environ.get("APPEAL_RATE_ENTERPRISE_DAY", "100")), 86400),
+    "account_hour": (int(os.environ.get("APPEAL_RATE_ACCOUNT_HOUR", "20")), 3600),
+    "account_day": (int(os.environ.get("APPEAL_RATE_ACCOUNT_DAY", "100")), 86400),
+}

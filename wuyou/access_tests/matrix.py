@@ -28,6 +28,8 @@ PERSONAS = (
     "admin",  # role admin, superuser
     "investigator",  # a center user with negative_list.investigate_report
     "jw",  # 纪委监委 handler (department jw)
+    "security_admin",  # 安全管理员: users, roles and permissions (Django admin), nothing else
+    "audit_admin",  # 审计管理员: reads the audit trail, changes nothing
 )
 EVERYONE = frozenset(PERSONAS)
 USERS = EVERYONE - {ANON}
@@ -36,7 +38,12 @@ ENTERPRISE = frozenset({"ent_user", "competitor_user"})
 DEPT = frozenset({"handler", "leader", "other_handler", "co_handler", "jw"})
 CENTER = frozenset({"center", "admin", "investigator"})
 OVERSIGHT = CENTER | {"city_leader", "inspector"}
-INVESTIGATORS = frozenset({"admin", "investigator"})
+# Only designated investigators: a superuser (the admin persona) is not one by being a superuser (三权分立).
+INVESTIGATORS = frozenset({"investigator"})
+# Who reads the audit trail: the audit administrator and the inspectors, none of whom changes the system.
+AUDIT_READERS = frozenset({"audit_admin", "inspector"})
+# The password every persona has (wuyou.testing.PASSWORD): the reveal API asks for it again.
+PERSONA_PASSWORD = "persona-pass-123"
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,22 @@ PAGES: dict[str, tuple[Case, ...]] = {
     ),
     "logout": (Case("POST", allow=EVERYONE, status=302, note="redirects to the login page"),),
     "home": (Case("GET", allow=USERS, status=302, note="redirects to the role's start page"),),
+    # Login steps after the password: without a half-login in the session, back to the login page.
+    "login_code": (
+        Case("GET", allow=EVERYONE, status=302, note="no password step first: back to the login page"),
+        Case("POST", allow=EVERYONE, status=302, note="no password step first: back to the login page"),
+    ),
+    "login_enroll": (
+        Case("GET", allow=EVERYONE, status=302, note="no password step first: back to the login page"),
+        Case("POST", allow=EVERYONE, status=302, note="no password step first: back to the login page"),
+    ),
+    # One's own account: every signed-in user, about themselves only.
+    "two_factor": (
+        Case("GET", allow=USERS, note="enrolment (secret and QR) or the status of one's own device"),
+        Case("POST", allow=USERS, note="an empty form is shown again with errors"),
+    ),
+    "password_change": (Case("GET", allow=USERS), Case("POST", allow=USERS, note="an empty form: errors")),
+    "verify_identity": (Case("GET", allow=USERS), Case("POST", allow=USERS, note="an empty form: errors")),
     "api:openapi-json": (Case("GET", allow=EVERYONE, note="the API schema is public; it holds no data"),),
     "api:openapi-view": (Case("GET", allow=EVERYONE, note="Swagger UI over the public schema"),),
     "api:api-root": (Case("GET", allow=NOBODY, note="the API prefix itself: 404 for everyone"),),
@@ -101,9 +124,10 @@ PAGES: dict[str, tuple[Case, ...]] = {
         Case("POST", allow=CENTER, note="Excel import; an empty form flashes an error"),
     ),
     "enterprise_export": (Case("GET", allow=CENTER),),
-    # The audit page of administrative writes: the center and the inspectors (纪委监委), nobody else.
-    "audit_log": (Case("GET", allow=CENTER | {"inspector"}),),
-    "audit_export": (Case("GET", allow=CENTER | {"inspector"}),),
+    # The audit page of administrative writes: the audit administrator and the inspectors (纪委监委); not
+    # the center or the system administrator, who make the changes it records (三权分立).
+    "audit_log": (Case("GET", allow=AUDIT_READERS),),
+    "audit_export": (Case("GET", allow=AUDIT_READERS),),
     "enterprise_template": (Case("GET", allow=CENTER, note="the import template"),),
     # ---------------------------------------------------------------- appeals
     "appeal_new": (
@@ -289,6 +313,14 @@ API: dict[str, Case] = {
         allow=EVERYONE,
         kwargs="tracking",
         query={"tracking_code": "{tracking_code}", "secret": "{secret}"},
+        status=400,
+        note="a secret in the URL is refused (secret_in_url) for everyone, before any look-up",
+    ),
+    "POST /api/v1/reports/track": Case(
+        "POST",
+        allow=EVERYONE,
+        kwargs="tracking",
+        body={"tracking_code": "{tracking_code}", "secret": "{secret}"},
         note="the anonymous reporter's secret is the only key",
     ),
     "POST /api/v1/reports/track/{action}": Case(
@@ -301,7 +333,13 @@ API: dict[str, Case] = {
     "GET /api/v1/reports/mine": Case("GET", allow=USERS, hide="report", hide_from=USERS - {"ent_user"}),
     "GET /api/v1/reports/stats": Case("GET", allow=INVESTIGATORS),
     "GET /api/v1/reports/{report_id}": Case("GET", allow=INVESTIGATORS, kwargs="report"),
-    "GET /api/v1/reports/{report_id}/identity": Case("GET", allow=INVESTIGATORS, kwargs="report"),
+    "POST /api/v1/reports/{report_id}/identity": Case(
+        "POST",
+        allow=INVESTIGATORS,
+        kwargs="report",
+        body={"password": PERSONA_PASSWORD, "reason": "核实举报人身份"},
+        note="the password again in the body (no session to hold a recent re-authentication)",
+    ),
     "POST /api/v1/reports/{report_id}/{action}": Case(
         "POST", allow=INVESTIGATORS, kwargs="report", extra={"action": "conclude"}
     ),

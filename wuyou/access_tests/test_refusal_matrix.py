@@ -252,6 +252,8 @@ def build_world() -> World:
     users["investigator"] = make_user("nl-investigator", Role.CENTER, department="ybhj")
     users["investigator"].user_permissions.add(Permission.objects.get(codename="investigate_report"))
     users["jw"] = make_user("jw", Role.DEPT_HANDLER, department="jw")  # 纪委监委: referrals
+    users["security_admin"] = make_user("sec-admin", Role.SECURITY_ADMIN, is_staff=True)
+    users["audit_admin"] = make_user("audit-admin", Role.AUDIT_ADMIN)
     assert set(users) | {ANON} == set(PERSONAS), "every persona of matrix.PERSONAS is built here"
 
     appeal = submit(

@@ -1,6 +1,5 @@
 """Appeals API: intake, lists, detail and one POST per action of the closed loop."""
 
-import json
 from datetime import datetime
 from decimal import Decimal
 
@@ -9,10 +8,12 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from pydantic import ValidationError as PydanticValidationError
 
+from wuyou.core import jsonbody
 from wuyou.core.errors import InvalidInput, NotFound
 from wuyou.core.inputs import MAX_INT, schema_model
 
 from . import services
+from .intake import VIA_API
 from .models import Appeal
 from .selectors import is_overdue, search, visible_appeals
 from .transitions import FLOW
@@ -75,7 +76,10 @@ class AppealPage(Schema):
 
 class AppealIn(Schema):
     enterprise: str | None = Field(None, description="统一社会信用代码；企业用户可省略")
-    channel: str | None = Field(None, description="渠道；企业用户可省略")
+    channel: str | None = Field(
+        None,
+        description="渠道：仅协调中心可选择（默认 api）；企业、联企干部的渠道由系统按角色确定，传入的值不被采用",
+    )
     category: str
     title: str
     content: str
@@ -156,7 +160,8 @@ def create_appeal(request, payload: AppealIn):
     appeal = services.appeal_submit(
         by=request.user,
         enterprise_uscc=payload.enterprise,
-        channel=payload.channel or ("api" if payload.enterprise else None),
+        channel=payload.channel,
+        via=VIA_API,
         category=payload.category,
         title=payload.title,
         content=payload.content,
@@ -210,13 +215,8 @@ def parse_action_body(request) -> dict:
     if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         payload = request.POST.dict()
     else:
-        raw = request.body or b""
-        if not raw.strip():
-            return {}
-        try:
-            payload = json.loads(raw)
-        except ValueError:
-            raise InvalidInput("请求体必须是 JSON 对象", code="invalid_json") from None
+        # Size, depth and text checked in one place (core.jsonbody), as for every other JSON body.
+        payload = jsonbody.loads_object(request.body or b"")
     if not isinstance(payload, dict):
         raise InvalidInput("请求体必须是 JSON 对象", code="invalid_json")
     try:

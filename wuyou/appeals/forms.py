@@ -1,5 +1,7 @@
 from django import forms
 
+from wuyou.core.formfields import SafeTextForm
+
 from .models import Category, Channel, Urgency
 
 
@@ -14,7 +16,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class AppealForm(forms.Form):
+class AppealForm(SafeTextForm):
     enterprise = forms.CharField(label="企业统一社会信用代码", max_length=18, required=False)
     channel = forms.ChoiceField(label="受理渠道", choices=Channel.choices, required=False)
     category = forms.ChoiceField(label="诉求类别", choices=Category.choices, initial=Category.HELP)

@@ -3,6 +3,7 @@ center's decisions and escalation), `merging`. This module is their one import p
 `perform`, which runs any action of the workflow table by name with a dict of inputs (form or JSON)."""
 
 from wuyou.core.errors import NotFound
+from wuyou.core.workflow import EXPECTED_STATUS
 
 from .handling import (
     MAX_RETURNS_BEFORE_LOCK,
@@ -71,7 +72,8 @@ def perform(action: str, *, appeal_id: int, by, data: dict):
     """Run an action by name with a dict of raw inputs; the service validates them after its checks."""
     if action not in SERVICES:
         raise NotFound(f"未知操作：{action}", code="unknown_action")
-    rule = FLOW.rule(action)
     data = data or {}
-    raw = {i.name: data.get(i.name) for i in rule.inputs}
-    return SERVICES[action](appeal_id=appeal_id, by=by, **raw)
+    raw = FLOW.service_inputs(action, data)
+    # The kernel refuses with 409 stale_state when the appeal changed since the caller looked.
+    with FLOW.expecting(appeal_id, data.get(EXPECTED_STATUS)):
+        return SERVICES[action](appeal_id=appeal_id, by=by, **raw)

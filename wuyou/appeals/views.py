@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wuyou.core.errors import DomainError
-from wuyou.core.paging import CappedPaginator
+from wuyou.core.paging import CappedPaginator, page_number
 from wuyou.orgs import access
 from wuyou.orgs.access import has_role, role_required
 from wuyou.orgs.models import Department
@@ -19,6 +19,7 @@ from wuyou.orgs.validators import mask_phone
 from . import selectors, services
 from .extensions import render_detail_panels, render_intake_panels
 from .forms import AppealForm
+from .intake import VIA_WEB
 from .models import (
     Action,
     Appeal,
@@ -33,7 +34,7 @@ from .transitions import FLOW, available_actions
 
 
 def paginate(request, qs, per_page=30):
-    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+    return Paginator(qs, per_page).get_page(page_number(request.GET.get("page")))
 
 
 @role_required(access.SUBMITTERS)
@@ -64,6 +65,7 @@ def appeal_new(request):
                 contact_name=d["contact_name"],
                 contact_phone=d["contact_phone"],
                 files=d.get("files") or [],
+                via=VIA_WEB,
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -258,7 +260,7 @@ def dept_inbox(request):
     now = timezone.now()
     counts = {k: selectors.department_inbox(request.user, k, now).count() for k in selectors.COUNTED_TABS}
     qs = selectors.department_inbox(request.user, tab, now)
-    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 30).get_page(page_number(request.GET.get("page")))
     return render(
         request,
         "appeals/dept_inbox.html",

@@ -2,6 +2,7 @@
 
 Each failure is an InvalidInput with a Chinese message a user can act on and a stable API code."""
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -9,12 +10,27 @@ from .errors import InvalidInput
 
 MAX_INT = 2**63 - 1
 
+# Characters no text field keeps: NUL (PostgreSQL refuses it: a DataError, a 500), the other C0 controls
+# (invisible, and they break mail headers and exports), DEL, and lone UTF-16 surrogates (a JSON "\ud800"
+# decodes to one; it cannot be encoded as UTF-8, so every later write or hash of it fails). Tab, newline and
+# carriage return are ordinary in multi-line text.
+UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def check_safe_text(value: str, label: str, *, field: str = "") -> None:
+    if UNSAFE_TEXT.search(value):
+        raise InvalidInput(
+            f"{label}含有无法识别的控制字符，请删除后重新填写",
+            code=f"invalid_{field}" if field else "invalid_text",
+        )
+
 
 def clean_text(
     value, label: str, max_len: int, *, required: bool = True, min_len: int = 0, field: str = ""
 ) -> str:
     """Stripped text within its length; codes name the field (`reason_required`) when one is given."""
     value = ("" if value is None else str(value)).strip()
+    check_safe_text(value, label, field=field)
     if required and not value:
         raise InvalidInput(f"{label}不能为空", code=f"{field}_required" if field else None)
     if len(value) > max_len:
@@ -86,6 +102,10 @@ class Input:
                 value = value.quantize(Decimal("0.01"))
             except InvalidOperation:
                 raise self._invalid(f"{self.label}必须是数字") from None
+            # The bounds the API schema advertises (ge=low, lt=high), held for forms too: a negative or
+            # 20-digit amount is an input error, not a value for the database column to overflow on.
+            if (self.low is not None and value < self.low) or (self.high is not None and value >= self.high):
+                raise self._invalid(f"{self.label}超出允许范围")
             return value
         if kind == "choice":
             if not isinstance(raw, str) or raw not in self.choices.values:
@@ -94,7 +114,10 @@ class Input:
             return raw
         if kind == "list":
             items = raw if isinstance(raw, list | tuple) else [] if raw is None else [raw]
-            return [str(i).strip() for i in items if str(i).strip()]
+            values = [str(i).strip() for i in items if str(i).strip()]
+            for v in values:
+                check_safe_text(v, self.label, field=self.name)
+            return values
         raise ValueError(f"unknown input kind {kind}")
 
     def _range_text(self) -> str:

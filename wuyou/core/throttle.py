@@ -18,10 +18,13 @@ from __future__ import annotations
 import math
 import time
 from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import connection, models
+
+from .errors import DomainError
 
 MAX_KEY = 200
 
@@ -217,3 +220,32 @@ def retry_after(seconds: float) -> int:
 def purge(now=None) -> dict:
     """Worker task: drop ended windows and blocks from the database store."""
     return {"throttle_purged": store().purge(_now(now))}
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+
+
+class Quota(NamedTuple):
+    """At most `limit` accepted submissions per `window` seconds, counted under `key`."""
+
+    key: str
+    limit: int
+    window: float
+
+
+def check_quotas(quotas, message: str) -> None:
+    """Before a submission: refused (429 rate_limited) when one of its quotas is used up. Paired with
+    count_quotas after the submission was accepted, so refused and invalid ones use up nothing.
+    Between the two, simultaneous submissions may both pass: a limit can be exceeded by the requests
+    in flight at once, never by a sustained stream."""
+    for quota in quotas:
+        if peek(quota.key) >= quota.limit:
+            raise RateLimited(message)
+
+
+def count_quotas(quotas) -> None:
+    """After the submission was accepted: it uses up one of each quota."""
+    for quota in quotas:
+        hit(quota.key, quota.window)

@@ -12,13 +12,30 @@ dispatch — auto-dispatch) are person rules with `automatic=True`. The system a
 as a person and never as a missing user.
 
 Core knows nothing of users' roles: a workflow is given `role_of(user) -> str` by its module.
+
+Lost intent: every action a person takes accepts `expected_status`, the state the person saw. The
+kernel adds it to every rule's inputs (so the API body schema and the page forms carry it) and checks
+it in `check`, which every service calls right after `lock`: a subject that changed since the person
+looked is refused with 409 `stale_state` and nothing changes. Callers run the service inside
+`flow.expecting(pk, status)`; without a status nothing is checked, as before.
 """
 
+import contextvars
+import dataclasses
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from .errors import Forbidden, InvalidTransition, NotFound
+from .errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from .inputs import MAX_INT, Input  # noqa: F401  (modules declare their tables with Input)
+
+EXPECTED_STATUS = "expected_status"
+EXPECTED_INPUT = Input(EXPECTED_STATUS, "操作时看到的状态", max_len=40)
+
+# (workflow name, subject pk, expected state) of the action being taken; consumed by the first
+# person check of that subject, so steps the service takes afterwards (an escalation after an
+# unsatisfied rating, the member appeals of a cluster) are not compared with it.
+_expected = contextvars.ContextVar("wuyou_expected_status", default=None)
 
 
 class _System:
@@ -89,9 +106,22 @@ class Workflow:
     hide_forbidden: bool = False
     not_found_message: str = "对象不存在或无权查看"
     by_action: dict = field(init=False)
+    states: frozenset = field(init=False)
 
     def __post_init__(self):
+        # Every action a person takes carries the optional expected state (see the module docstring).
+        self.rules = [
+            r
+            if r.system or any(i.name == EXPECTED_STATUS for i in r.inputs)
+            else dataclasses.replace(r, inputs=(*r.inputs, EXPECTED_INPUT))
+            for r in self.rules
+        ]
         self.by_action = {r.action: r for r in self.rules}
+        # Every state the table names (what an expected_status may be).
+        self.states = frozenset(
+            {str(st) for r in self.rules for st in r.sources}
+            | {str(r.to) for r in self.rules if r.to is not None and not callable(r.to)}
+        )
         assert len(self.by_action) == len(self.rules), f"{self.name}: an action appears twice"
 
     # ---- reading the table
@@ -136,8 +166,48 @@ class Workflow:
             if self.hide_forbidden:
                 raise NotFound(self.not_found_message, code="not_found")
             raise Forbidden(f"您无权对该{self.noun}执行「{rule.label}」操作", code="forbidden")
+        # After role and scope (an outsider learns nothing), before the state and guards: a person who
+        # saw another state meant another step, even when this one would be allowed now.
+        self._check_expected(subject, rule)
         self._check_state(subject, rule)
         return rule
+
+    def _check_expected(self, subject, rule: Rule) -> None:
+        pending = _expected.get()
+        if pending is None or pending["done"] or pending["flow"] != self.name or pending["pk"] != subject.pk:
+            return
+        pending["done"] = True
+        expected = pending["status"]
+        # Checked here, after role and scope, like every input: an outsider learns nothing from it.
+        if not isinstance(expected, str) or expected.strip() not in self.states:
+            raise InvalidInput("操作时看到的状态不正确，请刷新页面后重试", code="invalid_expected_status")
+        expected = pending["status"] = expected.strip()
+        state = getattr(subject, self.state_attr)
+        if state != expected:
+            raise InvalidTransition(
+                f"{self.noun}状态已变化（您看到的是「{self.state_label(pending['status'])}」，"
+                f"现在是「{self.state_label(state)}」），未执行「{rule.label}」；请刷新页面后重新确认",
+                code="stale_state",
+            )
+
+    @contextmanager
+    def expecting(self, pk, status):
+        """Run a service expecting subject `pk` of this workflow to be in `status` when it is checked.
+        `status` None or empty: no expectation (calls without it keep working)."""
+        if status is None or status == "":
+            yield
+            return
+        token = _expected.set({"flow": self.name, "pk": pk, "status": status, "done": False})
+        try:
+            yield
+        finally:
+            _expected.reset(token)
+
+    def service_inputs(self, action: str, data: dict | None) -> dict:
+        """The raw inputs a service takes for the action: the declared ones, without `expected_status`
+        (that one goes to `expecting`)."""
+        data = data or {}
+        return {i.name: data.get(i.name) for i in self.rule(action).inputs if i.name != EXPECTED_STATUS}
 
     def check_system(self, subject, action: str) -> Rule:
         rule = self.rule(action)

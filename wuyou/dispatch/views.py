@@ -15,6 +15,7 @@ from wuyou.orgs.models import Department
 from . import selectors, services
 from .models import AutoDispatchRule, Cluster, ModelVersion
 from .similarity import SAME_PROBLEM_THRESHOLD
+from .transitions import FLOW
 
 
 def _center_only(request):
@@ -127,36 +128,8 @@ def cluster_act(request, pk, action):
     cluster = _cluster(request, pk)
     p = request.POST
     try:
-        if action == "link":
-            out = services.cluster_link(
-                cluster_id=cluster.pk,
-                by=request.user,
-                lead_department=p.get("department", ""),
-                appeal_ids=[int(x) for x in p.getlist("appeals") if x.isdigit()] or None,
-                dispatch_submitted=p.get("dispatch_submitted") == "on",
-            )
-            messages.success(
-                request, f"已并案；交办 {len(out['dispatched'])} 件，跳过 {len(out['skipped'])} 件"
-            )
-        elif action == "unlink":
-            services.cluster_unlink(cluster_id=cluster.pk, by=request.user)
-            messages.success(request, "已撤销并案（各诉求状态不变）")
-        elif action == "dismiss":
-            services.cluster_dismiss(cluster_id=cluster.pk, by=request.user, note=p.get("note", ""))
-            messages.success(request, "已忽略")
-        elif action == "reply":
-            out = services.case_reply(
-                cluster_id=cluster.pk,
-                by=request.user,
-                result=p.get("result", ""),
-                content=p.get("content", ""),
-            )
-            skipped = "；".join(f"{s['number']}：{s['reason']}" for s in out["skipped"])
-            messages.success(
-                request, f"已答复 {len(out['replied'])} 件" + (f"；未答复：{skipped}" if skipped else "")
-            )
-        else:
-            raise Http404("未知操作")
+        with FLOW.expecting(cluster.pk, p.get("expected_status")):
+            _cluster_step(request, cluster, action)
     except DomainError as exc:
         if exc.status == 404:
             raise Http404(exc.message) from None
@@ -164,6 +137,39 @@ def cluster_act(request, pk, action):
             raise PermissionDenied(exc.message) from None
         messages.error(request, exc.message)
     return redirect("dispatch_cluster", cluster.pk)
+
+
+def _cluster_step(request, cluster, action):
+    # Runs inside FLOW.expecting: the cluster's state the page showed is checked under its row lock.
+    p = request.POST
+    if action == "link":
+        out = services.cluster_link(
+            cluster_id=cluster.pk,
+            by=request.user,
+            lead_department=p.get("department", ""),
+            appeal_ids=[int(x) for x in p.getlist("appeals") if x.isdigit()] or None,
+            dispatch_submitted=p.get("dispatch_submitted") == "on",
+        )
+        messages.success(request, f"已并案；交办 {len(out['dispatched'])} 件，跳过 {len(out['skipped'])} 件")
+    elif action == "unlink":
+        services.cluster_unlink(cluster_id=cluster.pk, by=request.user)
+        messages.success(request, "已撤销并案（各诉求状态不变）")
+    elif action == "dismiss":
+        services.cluster_dismiss(cluster_id=cluster.pk, by=request.user, note=p.get("note", ""))
+        messages.success(request, "已忽略")
+    elif action == "reply":
+        out = services.case_reply(
+            cluster_id=cluster.pk,
+            by=request.user,
+            result=p.get("result", ""),
+            content=p.get("content", ""),
+        )
+        skipped = "；".join(f"{s['number']}：{s['reason']}" for s in out["skipped"])
+        messages.success(
+            request, f"已答复 {len(out['replied'])} 件" + (f"；未答复：{skipped}" if skipped else "")
+        )
+    else:
+        raise Http404("未知操作")
 
 
 @login_required

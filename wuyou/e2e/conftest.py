@@ -80,7 +80,7 @@ def page(browser, live_server):
     """``page("ent", phone=True)`` → a Playwright page in a fresh context, signed in through the login form."""
     contexts = []
 
-    def _login(username: str, *, phone: bool = False, password: str = PASSWORD):
+    def _login(username: str, *, phone: bool = False, password: str = PASSWORD, totp_secret: str = ""):
         ctx = browser.new_context(locale="zh-CN", **(PHONE if phone else DESKTOP))
         ctx.set_default_timeout(TIMEOUT_MS)
         contexts.append(ctx)
@@ -90,6 +90,13 @@ def page(browser, live_server):
         page.fill("#id_password", password)
         with page.expect_navigation():
             page.click("form button[type=submit]")
+        if totp_secret and "/login/code/" in page.url:
+            # The second step of a two-factor login (issue 9): the code an authenticator app would show.
+            import pyotp
+
+            page.fill("#id_code", pyotp.TOTP(totp_secret).now())
+            with page.expect_navigation():
+                page.click("form button[type=submit]")
         assert "/login/" not in page.url, f"login as {username} failed: {page.url}"
         return page
 

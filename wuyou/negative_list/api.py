@@ -1,15 +1,15 @@
 """Negative list and report API (mounted at /api/v1/). Anonymous routes set auth=None; everything naming a
 report answers 404 to anyone but investigators (the list of reports answers 403, which reveals nothing)."""
 
-import json
-
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import AuthenticationError
 from ninja.utils import check_csrf
 
+from wuyou.core import jsonbody
 from wuyou.core.errors import Forbidden, InvalidInput, NotFound
 from wuyou.core.inputs import schema_model
+from wuyou.core.paging import page_number
 from wuyou.orgs.models import ApiToken, hash_token
 
 from . import ratelimit, selectors, services, stats
@@ -137,10 +137,26 @@ def report_create(request, payload: ReportIn):
     return 201, {"tracking_code": report.tracking_code, "secret": secret}
 
 
+class TrackLookupIn(Schema):
+    tracking_code: str
+    secret: str
+
+
 @router.get("/reports/track", auth=None)
-def report_track(request, tracking_code: str = "", secret: str = ""):
+def report_track_by_get(request):
+    """Refused without looking anything up: a secret in a query string lands in access logs, proxies and
+    browser history. Kept as a route so old clients get a clear answer instead of a bare 405."""
+    if "secret" in request.GET:
+        raise InvalidInput(
+            "查询密码不能放在网址中，请改用 POST 提交 JSON {tracking_code, secret}", code="secret_in_url"
+        )
+    raise InvalidInput("请用 POST 提交 JSON {tracking_code, secret} 查询举报进度", code="track_by_post")
+
+
+@router.post("/reports/track", auth=None)
+def report_track(request, payload: TrackLookupIn):
     ratelimit.hit_track(ratelimit.client_ip(request))
-    return reporter_view(services.find_by_secret(tracking_code, secret))
+    return reporter_view(services.find_by_secret(payload.tracking_code, payload.secret))
 
 
 @router.post("/reports/track/{action}", auth=None)
@@ -170,7 +186,7 @@ def report_list(request, status: str = "", q: str = "", page: int = 1):
     if not is_investigator(request.auth):
         raise Forbidden("仅协调中心办案人员可以查看举报")
     qs = selectors.reports_for(request.auth, status=status, q=q[:50])
-    start = max(page - 1, 0) * PAGE_SIZE
+    start = (page_number(page, strict=True) - 1) * PAGE_SIZE  # bounded: a huge page is 400, not an OFFSET
     return {"count": qs.count(), "items": [investigator_view(r) for r in qs[start : start + PAGE_SIZE]]}
 
 
@@ -201,9 +217,26 @@ def report_detail(request, report_id: int):
     return d
 
 
-@router.get("/reports/{int:report_id}/identity")
-def report_identity(request, report_id: int):
-    identity = services.reveal_identity(report_id=report_id, by=request.auth, via="api")
+class RevealIn(Schema):
+    password: str = Field(description="当前用户的密码：API 没有会话，每次查看都要重新验证身份")
+    reason: str = Field(description="查看理由（必填，记入审计日志）")
+
+
+@router.post("/reports/{int:report_id}/identity")
+def report_identity(request, report_id: int, payload: RevealIn):
+    from django.contrib.auth import authenticate
+
+    user = request.auth
+    # Outsiders learn nothing, not even whether their password was right: the 404 comes first.
+    if not is_investigator(user):
+        raise NotFound("对象不存在或无权查看", code="not_found")
+    # authenticate: a wrong password counts as a login failure (lockout and throttle, orgs.auth).
+    again = authenticate(request, username=user.get_username(), password=payload.password)
+    if again is None or again.pk != user.pk:
+        raise Forbidden("密码不正确，无法验证身份", code="reauth_failed")
+    identity = services.reveal_identity(
+        report_id=report_id, by=user, reason=payload.reason, via="api", request=request
+    )
     return {k: v for k, v in identity.items() if k not in ("user_id", "enterprise_id")}
 
 
@@ -214,15 +247,7 @@ ACTION_INPUTS = {i.name for a in INVESTIGATOR_ACTIONS for i in FLOW.rule(a).inpu
 
 
 def _body(request) -> dict:
-    raw = request.body or b""
-    if not raw.strip():
-        return {}
-    try:
-        payload = json.loads(raw)
-    except ValueError:
-        payload = None
-    if not isinstance(payload, dict):
-        raise InvalidInput("请求体必须是符合格式的 JSON 对象", code="invalid_json")
+    payload = jsonbody.loads_object(request.body or b"")  # size, depth and text checked in one place
     return {k: v for k, v in payload.items() if k in ACTION_INPUTS and v is not None}
 
 

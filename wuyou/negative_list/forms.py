@@ -1,5 +1,6 @@
 from django import forms
 
+from wuyou.core.formfields import SafeTextForm
 from wuyou.orgs.models import Department
 
 
@@ -18,7 +19,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class ReportForm(forms.Form):
+class ReportForm(SafeTextForm):
     items = forms.CharField(
         label="涉及的清单条目编码",
         help_text="如 C1-02，多条用逗号分隔；可在清单页面点「我要举报」自动带入",
@@ -50,12 +51,12 @@ class ReportForm(forms.Form):
         return [c.strip().upper() for c in raw.split(",") if c.strip()]
 
 
-class TrackForm(forms.Form):
+class TrackForm(SafeTextForm):
     tracking_code = forms.CharField(label="查询码", max_length=16)
     secret = forms.CharField(label="查询密码", max_length=40, widget=forms.PasswordInput(render_value=True))
 
 
-class ImportForm(forms.Form):
+class ImportForm(SafeTextForm):
     name = forms.CharField(label="清单名称", max_length=200)
     version = forms.CharField(label="版本号", max_length=30)
     issuer = forms.CharField(label="发布机关", max_length=200)

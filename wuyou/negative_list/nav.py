@@ -3,9 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from wuyou.core.nav import register
-from wuyou.orgs.access import CENTER, DEPT, ENTERPRISE, has_role
+from wuyou.orgs.access import DEPT, ENTERPRISE, has_role
 
-from .permissions import PERM
+from .permissions import is_investigator
 
 
 def _anonymous(user) -> bool:
@@ -17,7 +17,7 @@ register(name="nl_my_reports", label=_("我的举报"), visible=lambda u: has_ro
 register(
     name="nl_center_list",
     label=_("举报办理"),
-    visible=lambda u: has_role(u, CENTER) and u.has_perm(PERM),
+    visible=is_investigator,
     order=140,
 )
 register(name="nl_dept_requests", label=_("核实事项"), visible=lambda u: has_role(u, DEPT), order=150)

@@ -1,11 +1,18 @@
-"""Rate limits on report submission and secret guessing, counted in Django's cache (per process with the
-default LocMemCache; configure a shared cache such as Redis or the database cache when running several
-web processes). Limits are in settings.NEGATIVE_LIST_RATE_LIMITS or the defaults below."""
+"""Rate limits on report submission and secret guessing, counted in the shared store
+(`wuyou.core.throttle`: the database or Redis), so every web process sees the same counts.
+
+Submissions count only when accepted: `check_report` refuses when a quota is used up, and
+`count_report` is called once the report is filed, so a refused or invalid submission (a typo in the
+date, a missing item) does not use up a reporter's quota. Limits apply by address and, for enterprise
+reporters, by account (an account cannot escape its quota by changing address). Track look-ups count
+every attempt: there the failures are what is limited (guessing secrets).
+
+Limits are in settings.NEGATIVE_LIST_RATE_LIMITS or the defaults below; checking and counting are
+core.throttle's check_quotas and count_quotas."""
 
 from django.conf import settings
-from django.core.cache import cache
 
-from wuyou.core.errors import DomainError
+from wuyou.core import throttle
 
 DEFAULTS = {
     # name: (max hits, window seconds)
@@ -15,41 +22,43 @@ DEFAULTS = {
     "track_ip_hour": (30, 3600),
 }
 
+REPORT_MESSAGE = "提交过于频繁，请稍后再试；如情况紧急请拨打协调中心电话"
 
-class TooMany(DomainError):
-    status = 429
-    code = "rate_limited"
+
+TooMany = throttle.RateLimited  # 429 rate_limited
 
 
 def _limit(name: str) -> tuple[int, int]:
     return getattr(settings, "NEGATIVE_LIST_RATE_LIMITS", {}).get(name, DEFAULTS[name])
 
 
-def _hit(name: str, who: str) -> bool:
-    """Count one hit; False when the limit is exceeded."""
-    limit, window = _limit(name)
-    key = f"nl-rl:{name}:{who}"
-    cache.add(key, 0, timeout=window)
-    try:
-        n = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        n = 1
-    return n <= limit
+def _key(name: str, who: str) -> str:
+    return f"nl-rl:{name}:{who}"
 
 
-def hit_report(*, ip: str, user) -> None:
-    ok = True
-    if ip:
-        ok = _hit("report_ip_hour", ip) and _hit("report_ip_day", ip)
+def _report_quotas(ip: str, user) -> list[throttle.Quota]:
+    names = [("report_ip_hour", ip), ("report_ip_day", ip)] if ip else []
     if user is not None:
-        ok = _hit("report_account_day", str(user.pk)) and ok
-    if not ok:
-        raise TooMany("提交过于频繁，请稍后再试；如情况紧急请拨打协调中心电话")
+        names.append(("report_account_day", str(user.pk)))
+    return [throttle.Quota(_key(name, who), *_limit(name)) for name, who in names]
+
+
+def check_report(*, ip: str, user) -> None:
+    """Before the submission: refused (429) when an accepted-submission quota is used up."""
+    throttle.check_quotas(_report_quotas(ip, user), REPORT_MESSAGE)
+
+
+def count_report(*, ip: str, user) -> None:
+    """After the report is filed: it uses up one of each quota."""
+    throttle.count_quotas(_report_quotas(ip, user))
 
 
 def hit_track(ip: str) -> None:
-    if ip and not _hit("track_ip_hour", ip):
+    """Every look-up counts, found or not: a wrong secret is exactly what must be limited."""
+    if not ip:
+        return
+    limit, window = _limit("track_ip_hour")
+    if throttle.hit(_key("track_ip_hour", ip), window) > limit:
         raise TooMany("查询过于频繁，请稍后再试")
 
 

@@ -17,7 +17,7 @@ from wuyou.core.errors import InvalidInput, NotFound
 from wuyou.core.files import MAX_FILES, check_file
 from wuyou.core.inputs import MAX_INT, clean_text
 from wuyou.core.numbering import daily_number
-from wuyou.core.workflow import lock
+from wuyou.core.workflow import EXPECTED_STATUS, lock
 from wuyou.orgs.access import role_of
 from wuyou.orgs.models import Department, Role
 from wuyou.orgs.validators import clean_phone
@@ -144,7 +144,7 @@ def report_submit(
     user = by if by is not None and by.is_authenticated else None
     if user is not None and (role_of(user) != Role.ENTERPRISE or not user.enterprise_id):
         raise InvalidInput("只有企业账号可以实名举报；其他人员请退出登录后匿名举报", code="not_enterprise")
-    ratelimit.hit_report(ip=ip, user=user)
+    ratelimit.check_report(ip=ip, user=user)  # counted below, only once the report is filed
     version = current_version()
     if version is None:
         raise InvalidInput("负面清单尚未发布", code="no_list")
@@ -213,6 +213,7 @@ def report_submit(
         _write_files(report, checked)
         record(report, A.SUBMIT, before=Status.SUBMITTED, note="举报已提交", public=True, at=now, first=True)
         notify.to_investigators(f"新举报 {report.number} 待受理", "请在 1 个工作日内受理。")
+    ratelimit.count_report(ip=ip, user=user)
     return report, secret
 
 
@@ -428,16 +429,37 @@ def perform(action: str, *, report_id: int, by, data: dict) -> Report:
             raise NotFound(NOT_FOUND, code="not_found")
         raise NotFound(f"未知操作：{action}", code="unknown_action")
     data = data or {}
-    raw = {i.name: data.get(i.name) for i in FLOW.rule(action).inputs}
-    return SERVICES[action](report_id=report_id, by=by, **raw)
+    raw = FLOW.service_inputs(action, data)
+    # The kernel refuses with 409 stale_state when the report changed since the caller looked.
+    with FLOW.expecting(report_id, data.get(EXPECTED_STATUS)):
+        return SERVICES[action](report_id=report_id, by=by, **raw)
+
+
+def _security_event(user, request, note: str) -> None:
+    from wuyou.orgs import auth_events
+
+    auth_events.record("identity_revealed", user=user, request=request, note=note)
 
 
 @transaction.atomic
-def reveal_identity(*, report_id: int, by, via: str = "page") -> dict:
-    """The reporter's identity, for investigators only; every call leaves an IdentityAccess row."""
+def reveal_identity(*, report_id: int, by, reason, via: str = "page", request=None) -> dict:
+    """The reporter's identity, for investigators only and with a stated reason; every call leaves an
+    IdentityAccess row, a row on the audit page (the reason as its note) and a security event. The caller
+    has re-authenticated the user (a recent 「验证身份」 on the page, the password in the API body)."""
     require_investigator(by)
+    reason = clean_text(reason, "查看理由", 500, required=True, field="reason")
     report = _lock(report_id)
     IdentityAccess.objects.create(report=report, user=by, at=timezone.now(), via=via[:20])
+    from wuyou.core.audit import record_change
+
+    # By number only: the audit page's readers are not investigators and must learn nothing more.
+    record_change(
+        by=by,
+        action="nl_report.identity_revealed",
+        subject=("negative_list.report", report.pk, f"举报 {report.number}"),
+        note=reason,
+    )
+    _security_event(by, request, f"举报 {report.number}（{via}）：{reason}")
     return crypto.decrypt_identity(report.identity_token)
 
 

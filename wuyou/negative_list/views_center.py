@@ -6,11 +6,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from wuyou.accounts import recent
 from wuyou.core.errors import DomainError, NotFound
+from wuyou.core.paging import page_number
 from wuyou.orgs.access import CENTER, has_role
 
 from . import catalog, excel, selectors, services, stats
@@ -48,7 +51,7 @@ def list_managers_only(view):
 def report_list(request):
     status, q = request.GET.get("status", ""), request.GET.get("q", "").strip()[:50]
     qs = selectors.reports_for(request.user, status=status, q=q)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = Paginator(qs, 30).get_page(page_number(request.GET.get("page")))
     return render(
         request,
         "negative_list/center_list.html",
@@ -93,7 +96,21 @@ def report_detail(request, pk: int):
 @require_POST
 def reveal_identity(request, pk: int):
     report = _report(request, pk)
-    identity = services.reveal_identity(report_id=report.pk, by=request.user, via="page")
+    if not recent.is_recent(request):
+        # Re-authenticate first (「验证身份」), then come back to the report and ask again.
+        messages.info(request, "查看举报人身份前，请先验证身份。")
+        return recent.redirect_to_verify(request, reverse("nl_center_detail", args=[report.pk]))
+    try:
+        identity = services.reveal_identity(
+            report_id=report.pk,
+            by=request.user,
+            reason=request.POST.get("reason"),
+            via="page",
+            request=request,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("nl_center_detail", pk=report.pk)
     return _detail(request, report, identity=identity)
 
 

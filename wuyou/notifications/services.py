@@ -14,6 +14,7 @@ from wuyou.core.errors import InvalidInput, NotFound
 
 from . import kinds
 from .models import DigestItem, EmailMode, Notification, Outbox, Preference
+from .outbox import header_text
 
 ALL = "all"
 
@@ -58,6 +59,8 @@ def notify(
     off, or digest: then tomorrow's digest carries it); text `sms_to` if given."""
     users = list(users)
     now = timezone.now()
+    # Titles come from user text (an appeal's title) and may be longer than the inbox column holds.
+    title = title[: Notification._meta.get_field("title").max_length]
     Notification.objects.bulk_create(
         [Notification(user=u, title=title, body=body, link=link, subject=subject, kind=kind) for u in users]
     )
@@ -72,7 +75,7 @@ def notify(
                     Outbox(
                         channel=Outbox.Channel.EMAIL,
                         to=u.email,
-                        subject=title,
+                        subject=header_text(title),  # one line, within the column, whatever the title
                         body=body,
                         next_attempt_at=now,
                     )

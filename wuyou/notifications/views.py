@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuyou.core.errors import DomainError
+from wuyou.core.paging import page_number
 
 from . import kinds, selectors, services
 from .models import EmailMode, Notification, Preference
@@ -26,7 +28,9 @@ def notification_list(request):
         messages.success(request, _("已全部标为已读"))
         return redirect("notifications")
     unread = request.GET.get("unread") == "1"
-    page = Paginator(selectors.inbox(request.user, unread=unread), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.inbox(request.user, unread=unread), PER_PAGE).get_page(
+        page_number(request.GET.get("page"))
+    )
     return render(
         request,
         "notifications/list.html",
@@ -53,9 +57,15 @@ def notification_read(request, pk: int):
     except DomainError as exc:
         raise Http404(exc.message) from exc
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "notifications"
-    return redirect(target or "notifications")
+    # Only a local path: anything else (a bare word that redirect() would reverse as a view name, a CR/LF
+    # that cannot go into the Location header) returns to the notification centre instead of a 500.
+    if (
+        not target.startswith("/")
+        or any(c < " " or c == "\x7f" for c in target)
+        or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
+        target = reverse("notifications")
+    return redirect(target)
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from wuyou.appeals.intake import VIA_OPEN311
 from wuyou.appeals.models import Appeal, Category, Channel, Event
 from wuyou.appeals.selectors import visible_appeals
 from wuyou.appeals.services import appeal_submit
@@ -279,6 +280,7 @@ def _create_request(request, fmt, key):
         by=key.user,
         enterprise_uscc=attrs[s.ATTR_USCC],
         channel=Channel.OPEN311,
+        via=VIA_OPEN311,
         category=category,
         urgency=attrs.get(s.ATTR_URGENCY) or "normal",
         title=attrs[s.ATTR_TITLE],

@@ -24,6 +24,10 @@ class Role(models.TextChoices):
     LEADER = "leader", _("市领导")
     INSPECTOR = "inspector", _("纪检监察")
     ADMIN = "admin", _("系统管理员")
+    # 三权分立 (等保2.0 三级): the system administrator configures, the security administrator manages
+    # users, roles and permissions, the audit administrator reads the audit trail and changes nothing.
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
 
 # Groups. Single-role groups exist so call sites never mix bare strings and sets.
@@ -34,6 +38,8 @@ INSPECTOR = frozenset({Role.INSPECTOR})
 ADMIN = frozenset({Role.ADMIN})
 DEPT_LEADER = frozenset({Role.DEPT_LEADER})
 TEAM = frozenset({Role.TEAM})
+SECURITY_ADMIN = frozenset({Role.SECURITY_ADMIN})
+AUDIT_ADMIN = frozenset({Role.AUDIT_ADMIN})
 
 CENTER = frozenset({Role.CENTER, Role.ADMIN})
 DEPT = frozenset({Role.DEPT_HANDLER, Role.DEPT_LEADER})
@@ -49,6 +55,9 @@ STAFF = READ_ALL | DEPT | TEAM
 SUBMITTERS = ENTERPRISE_SIDE | CENTER
 # Who sees the three-rate statistics and rankings.
 STATS = READ_ALL | TEAM | DEPT_LEADER
+# Who reads the audit trail (/audit/): the audit administrator and the inspectors (纪检监察), none of whom
+# changes the system. Not the center nor the system administrator: they make the changes it records.
+AUDIT_READERS = AUDIT_ADMIN | INSPECTOR
 
 
 def _roles(groups) -> frozenset:
@@ -73,6 +82,14 @@ def has_role(user, *groups_or_roles) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return role_of(user) in _roles(groups_or_roles)
+
+
+def can_grant_roles(user) -> bool:
+    """Who may create users and change roles and permissions: the security administrator, and a
+    superuser (the installation's break-glass account). Not the system administrator role."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or user.role == Role.SECURITY_ADMIN
 
 
 def require_role(user, *groups, not_found: bool = False, message: str | None = None) -> None:

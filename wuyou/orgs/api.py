@@ -1,7 +1,9 @@
 from django.contrib.auth import authenticate
 from ninja import Router, Schema
 
+from wuyou.accounts import twofactor
 from wuyou.core.errors import DomainError
+from wuyou.orgs import auth_events
 from wuyou.orgs.models import ApiToken
 
 router = Router(tags=["auth"])
@@ -10,6 +12,7 @@ router = Router(tags=["auth"])
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str = ""  # the two-factor code (or a recovery code) of users who have two-factor login
 
 
 class TokenOut(Schema):
@@ -38,10 +41,19 @@ class Unauthorized(DomainError):
 def issue_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        if getattr(request, "login_locked", False):
-            raise Unauthorized("登录失败次数过多，账号已暂时锁定，请稍后再试", code="account_locked")
+        # One answer for unknown, locked and wrong: none tells an attacker which accounts exist.
+        auth_events.record("login_failed", username=payload.username, request=request, note="api")
         raise Unauthorized("用户名或密码错误")
-    return {"token": ApiToken.issue(user)}
+    # The API is no way around the second factor the pages ask for.
+    if twofactor.enabled(user):
+        if not twofactor.verify(user, payload.otp):
+            auth_events.record("twofactor_failed", user=user, request=request, note="api")
+            raise Unauthorized("两步验证码不正确或已使用过", code="otp_invalid")
+    elif twofactor.required(user):
+        raise Unauthorized("该账号须先在网页上设置两步验证", code="otp_enrolment_required")
+    token = ApiToken.issue(user)
+    auth_events.record("token_issued", user=user, request=request, note="api")
+    return {"token": token}
 
 
 @router.get("/me", response=MeOut, summary="当前用户")

@@ -25,6 +25,7 @@ ACTIONS = {
     "dispatch_model.rollback": "回滚分拨模型",
     "auto_dispatch_rule.update": "修改自动交办规则",
     "retaliation_alert.review": "核查打击报复预警",
+    "nl_report.identity_revealed": "查看举报人身份",
 }
 VERBS = {"create": "新增", "update": "修改", "delete": "删除", "permissions": "修改权限"}
 VALUES = {True: "是", False: "否", None: "空"}

@@ -28,8 +28,8 @@ class LockoutModelBackend(ModelBackend):
             User().set_password(password)  # same work as a real check, so timing does not reveal usernames
             return None
         if is_locked(user):
-            if request is not None:
-                request.login_locked = True
+            # Same work and the same answer as a wrong password: a locked account must not be told apart.
+            User().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             if user.failed_logins or user.locked_until:
@@ -40,6 +40,4 @@ class LockoutModelBackend(ModelBackend):
         if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
             until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
             User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
-            if request is not None:
-                request.login_locked = True
         return None

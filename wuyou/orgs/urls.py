@@ -1,11 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_audit
+from . import views, views_account, views_audit
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/", views_account.LoginView.as_view(), name="login"),
+    path("login/code/", views_account.login_code, name="login_code"),
+    path("login/enroll/", views_account.login_enroll, name="login_enroll"),
+    path("account/two-factor/", views_account.two_factor, name="two_factor"),
+    path("account/password/", views_account.password_change, name="password_change"),
+    path("account/verify/", views_account.verify_identity, name="verify_identity"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("enterprises/", views.enterprise_list, name="enterprise_list"),
     path("enterprises/export.xlsx", views.enterprise_export, name="enterprise_export"),

@@ -1,7 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -10,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from wuyou.core import excel
 from wuyou.core.errors import InvalidInput
+from wuyou.core.paging import page_number
 
 from .access import CENTER, Role, has_role, role_of
 from .models import Enterprise
@@ -25,34 +24,9 @@ HOME_BY_ROLE = {
     Role.TEAM: "team_queue",
     Role.LEADER: "ranking",
     Role.INSPECTOR: "appeal_search",
+    Role.SECURITY_ADMIN: "admin:index",
+    Role.AUDIT_ADMIN: "audit_log",
 }
-
-
-class LockoutAuthenticationForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "用户名或密码错误。连续输错 5 次将锁定账号 15 分钟。",
-        "locked": "登录失败次数过多，账号已暂时锁定，请 15 分钟后再试。",
-    }
-
-    def clean(self):
-        try:
-            return super().clean()
-        except Exception:
-            if getattr(self.request, "login_locked", False):
-                raise self.get_locked_error() from None
-            raise
-
-    def get_locked_error(self):
-        from django.core.exceptions import ValidationError
-
-        return ValidationError(self.error_messages["locked"], code="locked")
-
-
-class LoginView(auth_views.LoginView):
-    form_class = LockoutAuthenticationForm
-    template_name = "registration/login.html"
-    redirect_authenticated_user = True
 
 
 @login_required
@@ -88,7 +62,7 @@ def enterprise_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(name__icontains=q) | qs.filter(uscc__iexact=q)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, 50).get_page(page_number(request.GET.get("page")))
     return render(request, "orgs/enterprise_list.html", {"page": page, "q": q})
 
 

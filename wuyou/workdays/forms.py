@@ -1,12 +1,13 @@
 from django import forms
 from django.utils import timezone
 
+from wuyou.core.formfields import SafeTextForm
 from wuyou.workdays.rules import FIRST_YEAR, LAST_YEAR
 
 KIND_CHOICES = [("holiday", "休息"), ("workday", "上班")]
 
 
-class DayForm(forms.Form):
+class DayForm(SafeTextForm):
     date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label="类型", choices=KIND_CHOICES)
     name = forms.CharField(label="名称", max_length=50, required=False, help_text="如：国庆节、调休上班")
@@ -18,7 +19,7 @@ class DayForm(forms.Form):
         return value
 
 
-class ImportForm(forms.Form):
+class ImportForm(SafeTextForm):
     year = forms.IntegerField(label="年份", min_value=FIRST_YEAR, max_value=LAST_YEAR)
     text = forms.CharField(
         label="粘贴内容",

@@ -106,10 +106,10 @@ def pages(case):
         ("get", "/api/v1/reports/stats", {}),
         ("get", "/api/v1/reports/mine", {}),
         ("get", f"/api/v1/reports/{r.pk}", {}),
-        ("get", f"/api/v1/reports/{r.pk}/identity", {}),
+        ("post", f"/api/v1/reports/{r.pk}/identity", {"password": "x", "reason": "x"}),
         ("post", f"/api/v1/reports/{a.pk}/investigate", {}),
         ("post", f"/api/v1/reports/{r.pk}/nosuchaction", {}),
-        ("get", "/api/v1/reports/track", {"tracking_code": a.tracking_code, "secret": "AAAA"}),
+        ("post", "/api/v1/reports/track", {"tracking_code": a.tracking_code, "secret": "AAAA"}),
         (
             "post",
             "/api/v1/reports/track/rate",
@@ -268,5 +268,8 @@ def test_key_rotation_keeps_identity_and_lookups(p, case, settings):
     call_command("nl_reencrypt")
     from wuyou.negative_list.services import reveal_identity
 
-    assert reveal_identity(report_id=r.pk, by=User.objects.get(username="investigator1"))["phone"] == PHONE
+    assert (
+        reveal_identity(report_id=r.pk, by=User.objects.get(username="investigator1"), reason="核实")["phone"]
+        == PHONE
+    )
     assert [x.pk for x in selectors.my_reports(p.ent_user)] == [r.pk]

@@ -1,6 +1,7 @@
 """Filing reports (anonymous and enterprise), tracking, the handling flow, the department's and jw's views."""
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -8,8 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from wuyou.accounts import recent
 from wuyou.negative_list.models import DeptRequest, Evidence, IdentityAccess, Referral, Report, Status
 from wuyou.notifications.models import Notification
+from wuyou.testing import PASSWORD
 
 from .helpers import NAME, PHONE, SECRET_TEXT, act, file_report, to_concluded
 
@@ -47,16 +50,22 @@ def test_anonymous_api_report_and_tracking(nl, p, inv):
     # investigators are told, without identity
     n = Notification.objects.get(user=inv)
     assert report.number in n.title and NAME not in n.title + n.body
-    t = Client().get("/api/v1/reports/track", body)
+    t = Client().post("/api/v1/reports/track", body, content_type="application/json")
     assert t.status_code == 200 and t.json()["status"] == "submitted"
     assert [e["action"] for e in t.json()["timeline"]] == ["submit"]
-    wrong = Client().get(
-        "/api/v1/reports/track", {"tracking_code": body["tracking_code"], "secret": "AAAA-BBBB-CCCC-DDDD"}
+    wrong = Client().post(
+        "/api/v1/reports/track",
+        {"tracking_code": body["tracking_code"], "secret": "AAAA-BBBB-CCCC-DDDD"},
+        content_type="application/json",
     )
     assert wrong.status_code == 404 and wrong.json()["code"] == "not_found"
     assert (
         Client()
-        .get("/api/v1/reports/track", {"tracking_code": "JBNOPE", "secret": body["secret"]})
+        .post(
+            "/api/v1/reports/track",
+            {"tracking_code": "JBNOPE", "secret": body["secret"]},
+            content_type="application/json",
+        )
         .status_code
         == 404
     )
@@ -210,7 +219,7 @@ def test_full_flow_through_the_api(nl, p, inv, jw):
     assert len(refs) == 1 and refs[0]["description"] == SECRET_TEXT and "reporter" not in json.dumps(refs)
     assert p.api(p.handler).get("/api/v1/referrals").status_code == 403
     # the reporter follows and rates
-    t = Client().get("/api/v1/reports/track", creds).json()
+    t = Client().post("/api/v1/reports/track", creds, content_type="application/json").json()
     assert t["status"] == "replied" and t["reply"].startswith("经核实")
     actions = [e["action"] for e in t["timeline"]]
     assert "request_explanation" not in actions and "explanation_received" not in actions
@@ -273,11 +282,18 @@ def test_center_pages_act_and_reveal_identity(nl, p, inv):
     html = c.get(f"/negative-list/center/{report.pk}/").content.decode()
     assert SECRET_TEXT in html and NAME not in html and PHONE not in html
     assert IdentityAccess.objects.count() == 0
-    html = c.post(f"/negative-list/center/{report.pk}/identity/").content.decode()
+    session = c.session  # as if 「验证身份」 had just been passed
+    session[recent.SESSION_KEY] = int(time.time())
+    session.save()
+    html = c.post(f"/negative-list/center/{report.pk}/identity/", {"reason": "核实举报事实"}).content.decode()
     assert NAME in html and PHONE in html and p.enterprise.name in html
     log = IdentityAccess.objects.get()
     assert log.user == inv and log.via == "page"
-    p.api(inv).get(f"/api/v1/reports/{report.pk}/identity")
+    p.api(inv).post(
+        f"/api/v1/reports/{report.pk}/identity",
+        {"password": PASSWORD, "reason": "核实"},
+        content_type="application/json",
+    )
     assert IdentityAccess.objects.filter(via="api").count() == 1
     r = c.post(f"/negative-list/center/{report.pk}/act/accept/", {"note": "受理"})
     assert r.status_code == 302

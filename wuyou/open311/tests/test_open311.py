@@ -544,7 +544,10 @@ def test_unencoded_offset_and_odd_ids(client, center, center_key, enterprise):
 
 
 def test_xml_strips_control_characters(client, center, center_key, enterprise):
-    submit(center, enterprise, content="内容\x0b含控制字符\x01")
+    # Intake now refuses control characters (core.inputs.clean_text); rows written before that, or by
+    # imports, may still hold them, and the XML must stay well-formed.
+    appeal = submit(center, enterprise)
+    Appeal.objects.filter(pk=appeal.pk).update(content="内容\x0b含控制字符\x01")
     request = get_xml(client, "requests.xml", api_key=center_key).find("request")
     assert request.findtext("description") == "内容含控制字符"
 

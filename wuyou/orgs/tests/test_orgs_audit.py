@@ -1,6 +1,7 @@
 """Enterprise import through the Excel kernel, its template, and the audit rows of organisation writes."""
 
 import io
+import time
 
 import openpyxl
 import pytest
@@ -122,9 +123,19 @@ def test_user_role_change_records_before_and_after(p):
     assert rec.before == {"role": "cadre"} and rec.after == {"role": "center"}
 
 
+def reauthenticated(c):
+    """As if the user had just passed 「验证身份」: changing users in the admin asks for it."""
+    from wuyou.accounts import recent
+
+    session = c.session
+    session[recent.SESSION_KEY] = int(time.time())
+    session.save()
+    return c
+
+
 def test_role_change_through_django_admin_records_user_role(p):
     root = User.objects.create_superuser(username="root", password="pw-123456!", role="admin")
-    c = p.client(root)
+    c = reauthenticated(p.client(root))
     url = reverse("admin:orgs_user_change", args=[p.cadre.pk])
     form = c.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k not in ("password",)}
@@ -148,7 +159,7 @@ def test_granting_the_investigator_permission_through_django_admin_is_audited(p)
 
     root = User.objects.create_superuser(username="root", password="pw-123456!", role="admin")
     perm = Permission.objects.get(codename="investigate_report")
-    c = p.client(root)
+    c = reauthenticated(p.client(root))
     url = reverse("admin:orgs_user_change", args=[p.center.pk])
     form = c.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k not in ("password",)}

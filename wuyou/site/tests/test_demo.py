@@ -12,7 +12,8 @@ from wuyou.appeals.models import Appeal, Event, Status
 from wuyou.orgs.catalogue import DEPARTMENTS
 from wuyou.orgs.models import Department, Enterprise, Role, User
 from wuyou.orgs.validators import clean_phone
-from wuyou.site.demo.loader import DEMO_LOGINS, load, org_code
+from wuyou.site.demo.loader import load
+from wuyou.site.demo.people import DEMO_LOGINS, org_code
 
 
 def test_catalogue_texts_are_filled_in():

@@ -23,7 +23,7 @@ OLD_NAV = [
     ("ranking", "三率排名", {"center", "admin", "leader", "inspector", "dept_leader"}),
     ("calendar_home", "工作日历", {"center", "admin"}),
     ("nl_my_reports", "我的举报", {"enterprise"}),
-    ("nl_center_list", "举报办理", {"center", "admin"}),
+    ("nl_center_list", "举报办理", {"center"}),  # designated investigators only, not the admin role
     ("nl_dept_requests", "核实事项", {"dept_handler", "dept_leader"}),
     ("nl_index", "负面清单", None),
     ("notifications", "消息", None),

@@ -92,7 +92,7 @@ def exploding_task(now):
     raise ValueError("task broke")
 
 
-def test_the_center_sees_poison_rows_on_the_audit_page(p, monkeypatch):
+def test_the_audit_readers_see_poison_rows_on_the_audit_page(p, monkeypatch):
     (appeal,) = dispatched(p, 1)
 
     def broken(a):
@@ -101,7 +101,7 @@ def test_the_center_sees_poison_rows_on_the_audit_page(p, monkeypatch):
     monkeypatch.setattr(notify, "link_text", broken)
     with time_machine.travel(at(2026, 11, 4, 9, 0), tick=False):
         run_round()
-    page = p.client(p.center).get("/audit/").content.decode()
+    page = p.client(p.inspector).get("/audit/").content.decode()
     assert "appeals.urge" in page and str(appeal.pk) in page and "bad data" in page
 
 

@@ -3,7 +3,7 @@ import unicodedata
 from django.core.management.base import BaseCommand
 
 from wuyou.orgs.models import Role
-from wuyou.site.demo.loader import DEMO_LOGINS, PASSWORD
+from wuyou.site.demo.people import DEMO_LOGINS, PASSWORD
 
 
 def width(text: str) -> int:

@@ -1,7 +1,8 @@
 import time
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from wuyou.site.demo.loader import load
 
@@ -17,6 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20261127, help="random seed")
 
     def handle(self, *args, appeals=3000, enterprises=300, seed=20261127, **opts):
+        # The demo logins share a public password and skip the password rules and two-factor login:
+        # they must never exist in a production database.
+        if not (settings.DEMO or settings.TESTING):
+            raise CommandError(
+                "演示数据只能在演示模式下加载（设置 WUYOU_DEMO=1）。/ Demo data loads only with WUYOU_DEMO=1."
+            )
         started = time.perf_counter()
         self.stdout.write(
             f"正在加载演示数据 / loading demo data: {appeals} appeals, {enterprises} enterprises …"
