@@ -22,3 +22,48 @@ def post_worker_init(worker):
 
     gc.collect()
     gc.freeze()
+
+
+# --- issue 9: no server banner, no secrets in gunicorn's logs ---
+
+
+def _drop_server_header():
+    """gunicorn writes `Server: gunicorn` before the application's headers (gunicorn.http.wsgi.Response
+    .default_headers, through 27.x) and has no setting to turn it off: the banner only tells an attacker
+    what to look up. The HTTP/1 line is dropped here; this config file runs in the master before workers
+    fork, so every worker has it. (HTTP/2, off here, adds its own `server` unless the response has one.)"""
+    from gunicorn.http import wsgi
+
+    original = wsgi.Response.default_headers
+    if getattr(original, "wuyou_no_banner", False):
+        return  # the config file is read again on reload
+
+    def default_headers(self):
+        return [line for line in original(self) if not line.lower().startswith("server:")]
+
+    default_headers.wuyou_no_banner = True
+    wsgi.Response.default_headers = default_headers
+
+
+_drop_server_header()
+
+
+def _scrubbing_logger_class():
+    """gunicorn's logger with wuyou.core.logscrub's filter on its access and error logs: the access line
+    quotes the request line and referrer (`GET /x?secret=abc` is logged as `secret=***`) and, with a custom
+    access_log_format, request headers (`%({authorization}i)s` is logged as `***`)."""
+    from gunicorn.glogging import Logger
+
+    from wuyou.core.logscrub import SecretScrubFilter
+
+    class ScrubbingLogger(Logger):
+        def setup(self, cfg):
+            super().setup(cfg)
+            for log in (self.error_log, self.access_log):
+                if not any(isinstance(f, SecretScrubFilter) for f in log.filters):
+                    log.addFilter(SecretScrubFilter())
+
+    return ScrubbingLogger
+
+
+logger_class = _scrubbing_logger_class()

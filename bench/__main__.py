@@ -30,7 +30,9 @@ def parse_args(argv=None):
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     p.add_argument("--inbox-reps", type=int, default=200, help="requests of the to_sign tab (default 200)")
     p.add_argument("--sweep-count", type=int, default=10_000, help="appeals made due (default 10,000)")
-    p.add_argument("--skip", action="append", default=[], choices=["intake", "inbox", "sweep", "stats"])
+    p.add_argument(
+        "--skip", action="append", default=[], choices=["intake", "inbox", "sweep", "stats", "login"]
+    )
     p.add_argument("--diagnose", action="store_true", help="always run the diagnostics (else only on a miss)")
     p.add_argument("--no-docs", action="store_true", help="do not rewrite docs/performance.md")
     p.add_argument(
@@ -79,7 +81,7 @@ def main(argv=None) -> int:
     from wuyou.orgs.models import User
     from wuyou.workdays.calendar import clear_cache
 
-    from . import common, generate, inbox, intake, report, stats, sweep
+    from . import common, generate, inbox, intake, login, report, stats, sweep
     from .common import machine_info
 
     t0 = time.perf_counter()
@@ -168,6 +170,10 @@ def main(argv=None) -> int:
             r = intake.measure_intake_http(
                 ent_user, server, duration=args.duration, concurrency=args.concurrency
             )
+            if "login" not in args.skip:
+                log("login flood: 16 clients posting wrong passwords, 2 timing GET /healthz …")
+                results["login_flood"] = login.measure_login_flood(server)
+                log(f"login flood: {results['login_flood']}")
         results["intake"] = r.__dict__
         log(
             f"intake: {r.rate:.0f} appeals/s, p50 {r.p50_ms} ms, p95 {r.p95_ms} ms, errors {r.errors}, "

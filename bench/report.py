@@ -76,6 +76,18 @@ def rows(r: dict) -> list[tuple[str, str, str, str]]:
                 "",
             )
         )
+    if "login_flood" in r:
+        f = r["login_flood"]
+        statuses = ", ".join(f"{k}: {v:,}" for k, v in f["login_statuses"].items())
+        out.append(
+            (
+                f"login flood ({f['attackers']} clients, wrong passwords, {f['seconds']:.0f} s): GET /healthz p50 / p95",
+                f"{f['healthz_flood_p50_ms']} / {f['healthz_flood_p95_ms']} ms (without the flood "
+                f"{f['healthz_quiet_p50_ms']} / {f['healthz_quiet_p95_ms']} ms); logins answered {statuses}",
+                "",
+                "",
+            )
+        )
     for label in ("busiest", "smallest"):
         m = r.get("inbox", {}).get(label)
         if not m:

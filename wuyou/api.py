@@ -17,18 +17,20 @@ from wuyou.orgs.models import ApiToken, hash_token
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
+        now = timezone.now()
         # [:1], not .first(): key_hash is unique, and .first() would add an ORDER BY to compile.
+        # A token past its lifetime is refused here at once; the worker deletes it later.
         rows = ApiToken.objects.select_related("user", "user__department", "user__enterprise").filter(
-            key_hash=hash_token(token)
+            key_hash=hash_token(token), expires_at__gt=now
         )[:1]
         row = rows[0] if rows else None
         if row is None or not row.user.is_active:
             return None
-        now = timezone.now()
         # Write the last-use stamp at most once a minute so reads stay reads.
         if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
+        request.api_token = row  # DELETE /auth/token revokes the token the call came with
         return row.user
 
 
@@ -68,7 +70,10 @@ def error(request, status: int, code: str, message: str):
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return error(request, exc.status, exc.code, exc.message)
+    response = error(request, exc.status, exc.code, exc.message)
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(DjangoValidationError)

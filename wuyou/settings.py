@@ -283,3 +283,107 @@ APPEAL_RATE_LIMITS = {
     "account_hour": (int(os.environ.get("APPEAL_RATE_ACCOUNT_HOUR", "20")), 3600),
     "account_day": (int(os.environ.get("APPEAL_RATE_ACCOUNT_DAY", "100")), 86400),
 }
+
+# --- logins and API tokens (issue 9, items 1-2) ---
+# Login throttling (wuyou.orgs.login_throttle), in the shared store: per tried name and per source address,
+# `*_free` failures in `*_window` seconds, then blocks of delay_base, 2×, 4× … up to delay_max seconds; at
+# most burst_max attempts per address in burst_window seconds (each costs an Argon2 hash).
+# Off in the test suite (the tests of it turn it on), like the intake limits.
+LOGIN_THROTTLE = {
+    "enabled": env_bool("LOGIN_THROTTLE_ENABLED", not TESTING),
+    "account_free": int(os.environ.get("LOGIN_THROTTLE_ACCOUNT_FREE", "3")),
+    "account_window": 3600,
+    "address_free": int(os.environ.get("LOGIN_THROTTLE_ADDRESS_FREE", "20")),
+    "address_window": 3600,
+    "delay_base": 2,
+    "delay_max": int(os.environ.get("LOGIN_THROTTLE_DELAY_MAX", "900")),
+    "burst_max": int(os.environ.get("LOGIN_THROTTLE_BURST", "10")),
+    "burst_window": 10,
+}
+# API tokens live this many days; a user holds at most API_TOKEN_MAX_LIVE (a new one retires the oldest).
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+API_TOKEN_MAX_LIVE = int(os.environ.get("API_TOKEN_MAX_LIVE", "10"))
+WORKER_TASKS.insert(1, "wuyou.orgs.tokens.purge_expired")
+
+# --- sessions: idle timeout and absolute lifetime (issue 9, item 3) ---
+# 等保2.0 三级 (登录连接超时自动退出): a session ends after an idle time and, whatever the activity,
+# an absolute lifetime from login (wuyou.accounts.sessions). Enterprise users work on phones, between
+# other tasks, and see only their own enterprise's appeals: they get a longer idle time (docs/decisions.md).
+SESSION_IDLE_SECONDS_STAFF = int(os.environ.get("SESSION_IDLE_SECONDS_STAFF", "1800"))
+SESSION_IDLE_SECONDS_ENTERPRISE = int(os.environ.get("SESSION_IDLE_SECONDS_ENTERPRISE", "7200"))
+SESSION_IDLE_ENTERPRISE_ROLES = ["enterprise"]  # role codes (accounts does not import the roles)
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS  # the cookie never outlives the absolute lifetime
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "wuyou.accounts.sessions.SessionTimeoutMiddleware",
+)
+
+# --- headers, CSP and log scrubbing (issue 9, items 8-9) ---
+# Right after SecurityMiddleware, so it also sees WhiteNoise's static responses (which keep their caching).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "wuyou.core.headers.SecurityHeadersMiddleware",
+)
+# No inline script, no eval, no inline style: every template's behaviour is in wuyou.js (data-* attributes)
+# and its styling in wuyou.css. img-src data: for the CSS's small inline images; the TOTP QR code is an
+# inline <svg> element, which img-src does not govern.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Browser features no page uses: Permissions-Policy: camera=(), … .
+PERMISSIONS_POLICY_DENY = [
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "usb",
+]
+# Cache-Control: no-store also for anonymous visitors here (signed-in users and Authorization-carrying
+# requests always get it): the login and two-factor steps, report submission and tracking.
+NO_STORE_PATH_PREFIXES = ["/login/", "/logout/", "/account/", "/api/v1/auth/", "/api/v1/reports"]
+NO_STORE_URL_NAMES = ["nl_report_new", "nl_track"]
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Secret-bearing query values, Authorization and cookies become *** in every log line (wuyou.core.logscrub).
+# django.server (runserver's request lines) gets the scrubbed console handler too: Django's default gives it
+# its own handler, which would bypass the filter.
+LOGGING["filters"] = {"scrub_secrets": {"()": "wuyou.core.logscrub.SecretScrubFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["scrub_secrets"]
+LOGGING["formatters"]["django.server"] = {
+    "()": "django.utils.log.ServerFormatter",
+    "format": "[{server_time}] {message}",
+    "style": "{",
+}
+LOGGING["handlers"]["django.server"] = {
+    "class": "logging.StreamHandler",
+    "formatter": "django.server",
+    "filters": ["scrub_secrets"],
+}
+LOGGING["loggers"]["django.server"] = {"handlers": ["django.server"], "level": "INFO", "propagate": False}
+# Django's default "django" logger has handlers of its own (console when DEBUG, mail_admins, which mails a
+# request's headers): its records go to the root's scrubbed console only.
+LOGGING["loggers"]["django"] = {"handlers": [], "level": "INFO", "propagate": True}
+
+# --- uploads (issue 9, item 14) ---
+# Content checks of every upload (wuyou.core.files) and of Excel imports (wuyou.core.excel): images are
+# decoded within this many pixels; Office files (ZIP archives) within these members, uncompressed bytes
+# and compression ratio (a zip bomb).
+ATTACHMENT_MAX_PIXELS = int(os.environ.get("ATTACHMENT_MAX_PIXELS", str(50_000_000)))
+ATTACHMENT_ARCHIVE_MAX_MEMBERS = int(os.environ.get("ATTACHMENT_ARCHIVE_MAX_MEMBERS", "2000"))
+ATTACHMENT_ARCHIVE_MAX_BYTES = int(os.environ.get("ATTACHMENT_ARCHIVE_MAX_BYTES", str(100 * 1024 * 1024)))
+ATTACHMENT_ARCHIVE_MAX_RATIO = int(os.environ.get("ATTACHMENT_ARCHIVE_MAX_RATIO", "100"))

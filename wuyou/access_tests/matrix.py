@@ -272,6 +272,13 @@ API: dict[str, Case] = {
     # ---------------------------------------------------------------- auth
     "POST /api/v1/auth/token": Case("POST", allow=EVERYONE, note="the login: 422 for an empty body"),
     "GET /api/v1/me": Case("GET", allow=USERS),
+    "GET /api/v1/auth/tokens": Case("GET", allow=USERS),
+    "DELETE /api/v1/auth/token": Case(
+        "DELETE", allow=USERS, status=204, note="each revokes the token it calls with"
+    ),
+    "DELETE /api/v1/auth/tokens/{token_id}": Case(
+        "DELETE", allow=frozenset({"handler"}), kwargs="api_token", status=204, note="one's own tokens only"
+    ),
     # ---------------------------------------------------------------- appeals
     "POST /api/v1/appeals": Case(
         "POST",

@@ -124,7 +124,11 @@ def counted_models():
 
 
 def counts() -> dict:
-    return {m._meta.label: m._default_manager.count() for m in counted_models()}
+    found = {m._meta.label: m._default_manager.count() for m in counted_models()}
+    # Authentication events (auth.*: a wrong password or code) are the audit of refusals, not a write.
+    audit = apps.get_model("core", "AuditRecord")
+    found[audit._meta.label] = audit.objects.exclude(action__startswith="auth.").count()
+    return found
 
 
 def personas_for(case, limit=3):

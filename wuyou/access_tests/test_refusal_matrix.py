@@ -34,7 +34,10 @@ from wuyou.access_tests import matrix
 from wuyou.access_tests.matrix import ANON, PERSONAS, Case
 
 LOGIN_PATH = "/login/"
-PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+PNG = (  # a real 1×1 PNG: uploads are decoded before they are accepted
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU"
+    b"\x00\x00\x00\nIDATx\xdac`\x00\x00\x00\x02\x00\x01\xe5'\xde\xfc\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 PDF = b"%PDF-1.4 matrix evidence"
 
 # Private data of the objects named in URLs: a refused response must contain none of it.
@@ -196,6 +199,13 @@ def _year(w):
     return {"year": timezone.localdate().year}, []
 
 
+def _api_token(w):
+    # The handler's own token: only the handler may revoke it; for everyone else it does not exist.
+    from wuyou.orgs.models import ApiToken, hash_token
+
+    return {"token_id": ApiToken.objects.get(key_hash=hash_token(w.tokens["handler"])).pk}, []
+
+
 def _open311_service(w):
     return {"service_code": "help"}, []
 
@@ -220,6 +230,7 @@ BUILDERS = {
     "tracking": _tracking,
     "enterprise": _enterprise,
     "open311_service": _open311_service,
+    "api_token": _api_token,
     "open311_request": _open311_request,
 }
 
@@ -380,6 +391,8 @@ def request(w: World, case: Case, target: Target, persona: str, method: str, *, 
         with transaction.atomic():
             if method == "GET":
                 resp = c.get(target.url, target.query, headers=headers)
+            elif method == "DELETE":
+                resp = c.delete(target.url, headers=headers)
             elif api:
                 body = json.dumps(target.body).encode() if target.body is not None else b""
                 resp = c.post(target.url, body, content_type="application/json", headers=headers)
@@ -481,7 +494,7 @@ class MatrixCompleteness(TestCase):
                 for builder in (case.kwargs, case.hide):
                     if builder is not None and builder not in BUILDERS:
                         problems.append(f"{key}: unknown builder {builder!r}")
-                if case.method not in ("GET", "POST"):
+                if case.method not in ("GET", "POST", "DELETE"):
                     problems.append(f"{key}: method {case.method!r}")
                 if case.flash & case.allow:
                     problems.append(

@@ -13,6 +13,7 @@ from wuyou.core.errors import InvalidInput, NotFound
 from wuyou.core.inputs import MAX_INT, schema_model
 
 from . import services
+from .exposure import contact_phone_for
 from .intake import VIA_API
 from .models import Appeal
 from .selectors import is_overdue, search, visible_appeals
@@ -119,13 +120,14 @@ def appeal_dict(a: Appeal, co_codes: list[str] | None = None, now=None) -> dict:
     }
 
 
-def detail_dict(a: Appeal, co_codes: list[str] | None = None, events=None) -> dict:
+def detail_dict(a: Appeal, user, co_codes: list[str] | None = None, events=None) -> dict:
+    """The appeal as `user` may see it: the contact phone whole or masked by the pages' rule."""
     d = appeal_dict(a, co_codes)
     if events is None:
         events = a.events.select_related("actor").order_by("seq")
     d.update(
         contact_name=a.contact_name,
-        contact_phone=a.contact_phone,
+        contact_phone=contact_phone_for(user, a),
         location=a.location,
         cost_saved_yuan=a.cost_saved_yuan,
         merged_into=a.merged_into_id,
@@ -152,7 +154,7 @@ def load_detail(request, appeal_id: int) -> dict:
         .select_related("enterprise", "department")
         .prefetch_related("co_handlers__department")
     )
-    return detail_dict(get_object_or_404(qs, pk=appeal_id))
+    return detail_dict(get_object_or_404(qs, pk=appeal_id), request.user)
 
 
 @router.post("", response={201: AppealDetail}, summary="提交诉求")
@@ -171,7 +173,7 @@ def create_appeal(request, payload: AppealIn):
         location=payload.location,
     )
     # Built from the rows just written: a fresh appeal has no co-handlers and one event.
-    return 201, detail_dict(appeal, co_codes=[], events=[appeal.submit_event])
+    return 201, detail_dict(appeal, request.user, co_codes=[], events=[appeal.submit_event])
 
 
 @router.get("", response=AppealPage, summary="诉求列表")
@@ -241,4 +243,4 @@ def act(request, appeal_id: int, action: str):
     # The actor may lose sight of the appeal by acting (a return leaves the department's queue):
     # it was allowed to act, so it gets the result of its own action.
     qs = Appeal.objects.select_related("enterprise", "department").prefetch_related("co_handlers__department")
-    return detail_dict(qs.get(pk=appeal_id))
+    return detail_dict(qs.get(pk=appeal_id), request.user)

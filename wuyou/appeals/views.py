@@ -14,9 +14,9 @@ from wuyou.core.paging import CappedPaginator, page_number
 from wuyou.orgs import access
 from wuyou.orgs.access import has_role, role_required
 from wuyou.orgs.models import Department
-from wuyou.orgs.validators import mask_phone
 
 from . import selectors, services
+from .exposure import contact_phone_for
 from .extensions import render_detail_panels, render_intake_panels
 from .forms import AppealForm
 from .intake import VIA_WEB
@@ -126,10 +126,8 @@ def appeal_detail(request, pk):
         "merged_children": appeal.merged.all(),
         "overdue": selectors.is_overdue(appeal),
         "now": timezone.now(),
-        # Enterprises see their own number; staff lists mask, but the handling page needs a callable number.
-        "phone": appeal.contact_phone
-        if not has_role(request.user, access.TEAM)
-        else mask_phone(appeal.contact_phone),
+        # Whole only for those who call the enterprise; the API applies the same rule (appeals.exposure).
+        "phone": contact_phone_for(request.user, appeal),
     }
     ctx.update(action_context(appeal, request.user))
     ctx["panels"] = render_detail_panels(request, appeal)

@@ -32,6 +32,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from wuyou.core.errors import InvalidInput
+from wuyou.core.files import UnsafeArchive, inspect_archive
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 5000
@@ -246,6 +247,14 @@ def _open(file):
         raise _file_error("不支持旧版 .xls 文件：请在 Excel 中另存为 .xlsx 后再上传", "bad_file")
     if not data.startswith(b"PK"):
         raise _file_error("无法读取文件：请上传 .xlsx 格式的 Excel 文件", "bad_file")
+    # The same archive check as every upload, before openpyxl inflates anything: an import is no way
+    # around the zip bomb limits.
+    try:
+        inspect_archive(io.BytesIO(data), require_prefix="xl/")
+    except UnsafeArchive as exc:
+        if exc.corrupt:
+            raise _file_error("无法读取文件：文件已损坏或不是 .xlsx 格式的 Excel 文件", "bad_file") from None
+        raise _file_error(f"无法读取文件：文件{exc.reason}", "bad_file") from None
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many unrelated types for a damaged file

@@ -39,7 +39,7 @@ def _appeal_for_staff(request, appeal_id: int):
 def suggestions(request, appeal_id: int):
     """Top 3 departments with a score (0–1) and the reasons; [] means no confident suggestion."""
     appeal = _appeal_for_staff(request, appeal_id)
-    return [s.as_dict() for s in selectors.suggestions_for(appeal)]
+    return [s.as_dict() for s in selectors.suggestions_for(appeal, request.user)]
 
 
 @router.get("/appeals/{int:appeal_id}/similar", response=list[SimilarOut])

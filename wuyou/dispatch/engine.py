@@ -23,15 +23,51 @@ MIN_CONFIDENCE = 0.2
 CATALOGUE_TTL = 30.0
 
 
+@dataclass(frozen=True)
+class Cite:
+    """A past appeal a reason rests on. Reasons are rendered per caller (`cite_reasons`): a caller who may
+    not see that appeal learns that similar appeals exist, never their numbers."""
+
+    ref: str  # appeal number, "" for memories kept without one
+    returned: bool  # True: the department sent it back; False: the department handled it
+    sim: float
+
+
+def cite_reasons(cites: list[Cite], visible: frozenset | set = frozenset()) -> list[str]:
+    """Cited appeals as reasons: by number when in `visible`, otherwise counted without numbers."""
+    out, hidden = [], {False: [], True: []}
+    for c in cites:
+        verb = "曾被该部门退回" if c.returned else "由该部门办理"
+        if c.ref and c.ref in visible:
+            out.append(f"相似诉求 {c.ref} {verb}（相似度 {c.sim:.2f}）")
+        else:
+            hidden[c.returned].append(c.sim)
+    for returned, sims in hidden.items():
+        if sims:
+            verb = "曾被该部门退回" if returned else "由该部门办理"
+            best = f"相似度 {sims[0]:.2f}" if len(sims) == 1 else f"最高相似度 {max(sims):.2f}"
+            out.append(f"{len(sims)} 件相似诉求{verb}（{best}）")
+    return out
+
+
 @dataclass
 class Suggestion:
     department: str
     name: str
     score: float
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # keyword reasons (about the text itself)
+    cites: list[Cite] = field(default_factory=list)  # past appeals, rendered per caller
+
+    def for_caller(self, visible: frozenset | set = frozenset()) -> "Suggestion":
+        """This suggestion with its cited appeals rendered for a caller who may see `visible` numbers."""
+        return Suggestion(
+            self.department, self.name, self.score, self.reasons + cite_reasons(self.cites, visible)
+        )
 
     def as_dict(self) -> dict:
-        return {"department": self.department, "score": round(self.score, 3), "reasons": self.reasons}
+        # Cites not rendered by for_caller() go out without numbers: the safe default.
+        reasons = self.reasons + cite_reasons(self.cites)
+        return {"department": self.department, "score": round(self.score, 3), "reasons": reasons}
 
 
 @dataclass
@@ -40,6 +76,7 @@ class Ranking:
     probs: np.ndarray  # per department, sums with none_prob to 1
     none_prob: float
     reasons: dict[int, list[str]]
+    cites: dict[int, list[Cite]] = field(default_factory=dict)
 
     def order(self) -> list[int]:
         return list(np.argsort(-self.probs, kind="stable"))
@@ -72,22 +109,20 @@ class Model:
         probs = a * p_cat[:-1] + (1 - a) * p_lr
         none_prob = a * float(p_cat[-1])
         index = {c: i for i, c in enumerate(self.cat.codes)}
+        cites: dict[int, list[Cite]] = {}
         for j, sim in self.learned.neighbours(x):
-            ref = self.learned.memory_refs[j] or "历史诉求"
+            # The model is shared by every caller: it keeps the number, the caller's read renders it.
+            ref = self.learned.memory_refs[j]
             label = self.learned.memory_labels[j]
             if label in index:
-                reasons.setdefault(index[label], []).append(
-                    f"相似诉求 {ref} 由该部门办理（相似度 {sim:.2f}）"
-                )
+                cites.setdefault(index[label], []).append(Cite(ref, False, sim))
             for code in self.learned.memory_returns[j]:
                 if code in index:
                     # Evidence against: a department that sent back an appeal like this one.
                     probs[index[code]] *= 1 - RETURN_PENALTY * min(1.0, sim)
-                    reasons.setdefault(index[code], []).append(
-                        f"相似诉求 {ref} 曾被该部门退回（相似度 {sim:.2f}）"
-                    )
+                    cites.setdefault(index[code], []).append(Cite(ref, True, sim))
         total = probs.sum() + none_prob
-        return Ranking(self.cat.codes, probs / total, none_prob / total, reasons)
+        return Ranking(self.cat.codes, probs / total, none_prob / total, reasons, cites)
 
     def suggest(self, text: str, k: int = 3) -> list[Suggestion]:
         """Top k departments, or [] when nothing fits well."""
@@ -104,6 +139,7 @@ class Model:
                     self.cat.names[self.cat.codes[i]],
                     float(r.probs[i]),
                     r.reasons.get(i, []),
+                    r.cites.get(i, []),
                 )
             )
         return out

@@ -12,7 +12,7 @@ def detail_panel(request, appeal):
     ctx = {"a": appeal, "same": SAME_PROBLEM_THRESHOLD}
     if selectors.can_see_suggestions(user, appeal):
         ctx["show_suggestions"] = True
-        ctx["suggestions"] = selectors.suggestions_for(appeal)
+        ctx["suggestions"] = selectors.suggestions_for(appeal, user)
     ctx["similar"] = selectors.similar_for(user, appeal=appeal)
     if selectors.is_staff(user):
         ctx["clusters"] = [

@@ -69,8 +69,15 @@ def can_see_suggestions(user, appeal) -> bool:
     return Action.DISPATCH in available_actions(appeal, user)
 
 
-def suggestions_for(appeal) -> list[engine.Suggestion]:
-    return engine.current_model().suggest(appeal_text(appeal))
+def suggestions_for(appeal, user) -> list[engine.Suggestion]:
+    """Suggestions with reasons for this caller: a cited past appeal is named only when the caller may
+    see it (the appeals visibility rule, at read time); others are counted without their numbers."""
+    found = engine.current_model().suggest(appeal_text(appeal))
+    refs = {c.ref for s in found for c in s.cites if c.ref}
+    visible = (
+        set(visible_appeals(user).filter(number__in=refs).values_list("number", flat=True)) if refs else set()
+    )
+    return [s.for_caller(visible) for s in found]
 
 
 def similar_for(user, *, appeal=None, text: str = "", limit: int = 5, now=None) -> list[tuple[Appeal, float]]:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wuyou.appeals.models import Category, Status
+from wuyou.appeals.selectors import visible_appeals
 from wuyou.appeals.services import appeal_dispatch, appeal_reply
 from wuyou.core.audit import record_change, snapshot
 from wuyou.core.errors import DomainError, Forbidden, InvalidInput, NotFound
@@ -256,6 +257,10 @@ def case_reply(*, cluster_id: int, by, result: str, content: str) -> dict:
     content = FLOW.clean_inputs(ClusterEvent.Action.REPLY, {"content": content})["content"]
     replied, skipped = [], []
     members = ClusterMember.objects.filter(cluster=cluster).order_by("appeal_id")
+    # A member the replier may not see (another department's) is reported to them without its number;
+    # the cluster's own record keeps every number.
+    seen = set(visible_appeals(by).filter(pk__in=members.values("appeal_id")).values_list("pk", flat=True))
+    shown = []
     for appeal_id, number in members.values_list("appeal_id", "appeal__number"):
         try:
             with transaction.atomic():  # a refused member rolls back alone
@@ -263,10 +268,15 @@ def case_reply(*, cluster_id: int, by, result: str, content: str) -> dict:
             replied.append(number)
         except DomainError as exc:
             skipped.append({"number": number, "reason": exc.message})
+            shown.append(
+                skipped[-1]
+                if appeal_id in seen
+                else {"number": "其他部门的诉求", "reason": "不在本部门办理范围"}
+            )
     if not replied:
         # Nothing went out; say why instead of recording an empty reply.
         raise InvalidInput(
-            "没有可答复的成员诉求：" + "；".join(f"{s['number']} {s['reason']}" for s in skipped),
+            "没有可答复的成员诉求：" + "；".join(f"{s['number']} {s['reason']}" for s in shown),
             code="nothing_replied",
         )
     record(
@@ -276,4 +286,4 @@ def case_reply(*, cluster_id: int, by, result: str, content: str) -> dict:
         note=content.strip()[:2000],
         data={"replied": replied, "skipped": skipped},
     )
-    return {"replied": replied, "skipped": skipped}
+    return {"replied": replied, "skipped": shown}

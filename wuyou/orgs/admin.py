@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from wuyou.accounts import passwords, recent
 from wuyou.core.admin import AuditedAdmin
 
+from . import auth_events, services
 from .access import Role, can_grant_roles
 from .models import ApiToken, Department, District, Enterprise, User
 
@@ -90,9 +91,16 @@ class UserAdmin(GrantersOnly, AuditedAdmin, BaseUserAdmin):
             obj.is_superuser = False
         if obj.role == Role.AUDIT_ADMIN:
             obj.is_staff = False
+        # The access as stored before this save; save_related (groups come last) compares and records.
+        obj._access_before = services.access_snapshot(obj) if change else {}
         super().save_model(request, obj, form, change)
         if not change:
             passwords.require_change(obj)  # an initial password chosen by an administrator
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(form.instance, "_access_before", {})
+        services.record_access_change(before=before, user=form.instance, request=request)
 
     def user_change_password(self, request, id, form_url=""):
         if can_grant_roles(request.user) and not recent.is_recent(request):
@@ -102,6 +110,9 @@ class UserAdmin(GrantersOnly, AuditedAdmin, BaseUserAdmin):
             user = User.objects.filter(pk=id).first()
             if user is not None:
                 passwords.require_change(user)  # a reset password: the user replaces it at next login
+                auth_events.record("password_reset", user=user, request=request, note="管理后台")
+        elif request.method == "POST" and response.status_code == 302:
+            auth_events.record("password_changed", user=request.user, request=request, note="管理后台")
         return response
 
     def audit_action(self, obj, verb, before, after):

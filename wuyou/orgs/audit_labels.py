@@ -26,7 +26,34 @@ ACTIONS = {
     "auto_dispatch_rule.update": "修改自动交办规则",
     "retaliation_alert.review": "核查打击报复预警",
     "nl_report.identity_revealed": "查看举报人身份",
+    # Authentication events (orgs.auth_events; the 登录认证 category of the audit page).
+    "auth.login_ok": "登录成功",
+    "auth.login_failed": "登录失败",
+    "auth.login_throttled": "登录被限速",
+    "auth.account_locked": "账号被锁定",
+    "auth.logout": "退出登录",
+    "auth.session_expired": "会话超时退出",
+    "auth.token_issued": "签发接口令牌",
+    "auth.token_revoked": "吊销接口令牌",
+    "auth.tokens_revoked": "吊销全部令牌",
+    "auth.password_changed": "修改密码",
+    "auth.password_reset": "管理员重置密码",
+    "auth.role_changed": "变更用户角色",
+    "auth.user_deactivated": "停用账号",
+    "auth.user_reactivated": "重新启用账号",
+    "auth.twofactor_enabled": "开启两步验证",
+    "auth.twofactor_disabled": "关闭两步验证",
+    "auth.twofactor_failed": "两步验证失败",
+    "auth.recovery_codes_regenerated": "重新生成恢复码",
+    "auth.recovery_code_used": "使用恢复码",
+    # The reveal itself is nl_report.identity_revealed (subject: the report); this one is the
+    # investigator's side of it (subject: the account), listed with the other authentication events.
+    "auth.identity_revealed": "调阅举报人身份",
 }
+# Categories of the audit page's 类别 filter: query value → (label, action prefix).
+CATEGORIES = {"auth": ("登录认证", "auth.")}
+# Keys of `before`/`after` that are no model field (authentication events record where from).
+KEYS = {"ip": "来源地址", "user_agent": "客户端"}
 VERBS = {"create": "新增", "update": "修改", "delete": "删除", "permissions": "修改权限"}
 VALUES = {True: "是", False: "否", None: "空"}
 
@@ -54,7 +81,7 @@ def _field(model, key: str) -> str:
             return str(model._meta.get_field(key).verbose_name)
         except Exception:  # a key that is not a field (a count, a list of versions)
             pass
-    return key
+    return KEYS.get(key, key)
 
 
 def _value(v) -> str:

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -104,6 +105,16 @@ class User(AbstractUser):
             )
         ]
 
+    def save(self, *args, **kwargs):
+        # set_password() leaves the new raw password in _password until the save; check_password()'s
+        # silent hash upgrade clears it first, so only a real change of password revokes tokens.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed or (self.pk is not None and not self.is_active):
+            from . import tokens
+
+            tokens.revoke_all(self, reason="password_changed" if password_changed else "deactivated")
+
     @property
     def is_dept(self) -> bool:
         return access.role_of(self) in access.DEPT
@@ -119,16 +130,37 @@ def hash_token(raw: str) -> str:
 
 
 class ApiToken(models.Model):
+    """A bearer token for the API (`POST /api/v1/auth/token`). Only its hash is stored. It lives
+    API_TOKEN_DAYS days; a user holds at most API_TOKEN_MAX_LIVE at once (a new one retires the oldest);
+    all of a user's tokens go on a password change, a deactivation and a lockout (orgs.tokens)."""
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField("用途", max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Indexed: the token check filters on it, and the worker purges what has run out.
+    expires_at = models.DateTimeField("到期时间", db_index=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "API 令牌"
 
     @classmethod
-    def issue(cls, user: User) -> str:
+    def issue(cls, user: User, label: str = "") -> str:
+        """A new token for `user`; the raw value, shown once. The oldest live ones beyond the cap go."""
+        from django.conf import settings
+        from django.utils import timezone
+
         raw = secrets.token_urlsafe(32)
-        cls.objects.create(user=user, key_hash=hash_token(raw))
+        now = timezone.now()
+        cls.objects.create(
+            user=user,
+            key_hash=hash_token(raw),
+            label=label[:100],
+            expires_at=now + timedelta(days=settings.API_TOKEN_DAYS),
+        )
+        live = cls.objects.filter(user=user, expires_at__gt=now).order_by("-created_at", "-pk")
+        surplus = list(live.values_list("pk", flat=True)[settings.API_TOKEN_MAX_LIVE :])
+        if surplus:
+            cls.objects.filter(pk__in=surplus).delete()
         return raw

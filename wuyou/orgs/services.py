@@ -11,6 +11,7 @@ from wuyou.core import excel
 from wuyou.core.audit import record_change, snapshot
 from wuyou.core.errors import InvalidInput
 
+from . import auth_events
 from .models import Department, District, Enterprise, Role, User
 from .validators import clean_phone, clean_uscc
 
@@ -321,3 +322,35 @@ def user_set_role(
         by=by, action="user.role", subject=user, before=before, after=snapshot(user, USER_ROLE_FIELDS)
     )
     return user
+
+
+# What an administrator changes about a user that the audit's 登录认证 category reports: the role and its
+# organisation, superuser status and groups (role_changed), and whether the account may sign in at all.
+def access_snapshot(user: User | None) -> dict:
+    """A user's access as stored now, in words (for the note of role_changed); {} for no user."""
+    if user is None or user.pk is None:
+        return {}
+    user = User.objects.select_related("department", "enterprise").get(pk=user.pk)
+    return {
+        "角色": Role(user.role).label if user.role in Role.values else user.role,
+        "单位": str(user.department or user.enterprise or "无"),
+        "超级用户": "是" if user.is_superuser else "否",
+        "用户组": "、".join(sorted(user.groups.values_list("name", flat=True))) or "无",
+        "is_active": user.is_active,
+    }
+
+
+def record_access_change(*, before: dict, user: User, request) -> None:
+    """After an administrator saved `user`: auth.role_changed with the old and new values in the note,
+    auth.user_deactivated / user_reactivated when the account was switched off or on."""
+    if not before:
+        return  # a new account: its creation is the admin's user.create record
+    after = access_snapshot(user)
+    changed = [
+        f"{k}：{before[k]} → {after[k]}" for k in after if k != "is_active" and before.get(k) != after[k]
+    ]
+    if changed:
+        auth_events.record("role_changed", user=user, request=request, note="；".join(changed)[:1000])
+    if before["is_active"] != after["is_active"]:
+        event = "user_reactivated" if after["is_active"] else "user_deactivated"
+        auth_events.record(event, user=user, request=request)

@@ -14,15 +14,18 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from wuyou.accounts import passwords, recent, twofactor
 
+from . import auth_events
 from .models import User
+from .second_factor import check_code, is_recovery_code
 
 HALF_LOGIN_KEY = "wuyou_half_login"
 HALF_LOGIN_SECONDS = 300
@@ -51,11 +54,13 @@ def _safe_next(request, url: str) -> str:
     return ""
 
 
-def complete_login(request, user, next_url: str = ""):
-    """The last step of every login: the session, the recent-authentication mark, the forced change."""
+def complete_login(request, user, next_url: str = "", method: str = "密码"):
+    """The last step of every login: the session, the recent-authentication mark, the forced change,
+    the audit event (here, not on user_logged_in: see apps.py)."""
     request.session.pop(HALF_LOGIN_KEY, None)
     auth_login(request, user, backend=getattr(user, "backend", None))
     recent.mark(request)
+    auth_events.record("login_ok", user=user, request=request, note=f"网页登录（{method}）")
     if passwords.must_change(user):
         request.session[passwords.MUST_CHANGE_SESSION_KEY] = True
         return redirect("password_change")
@@ -81,6 +86,15 @@ class LoginView(auth_views.LoginView):
             }
             return redirect("login_code" if twofactor.enabled(user) else "login_enroll")
         return complete_login(self.request, user, next_url)
+
+    def form_invalid(self, form):
+        # A wrong name or password (not an empty field, nor a client the throttle holds back: that is
+        # orgs.auth's login_throttled event, and no password was checked).
+        username = form.data.get("username", "")
+        tried = username and form.data.get("password") and not getattr(self.request, "login_throttled", None)
+        if tried and form.has_error("__all__", "invalid_login"):
+            auth_events.record("login_failed", username=username, request=self.request, note="网页登录")
+        return super().form_invalid(form)
 
 
 def _half_login(request):
@@ -123,8 +137,10 @@ def login_code(request):
         return _restart(request, "请重新登录。")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if twofactor.verify(user, form.cleaned_data["code"]):
-            return complete_login(request, user, state.get("next", ""))
+        code = form.cleaned_data["code"]
+        if check_code(request, user, code, "登录"):
+            method = "密码 + 恢复码" if is_recovery_code(code) else "密码 + 两步验证码"
+            return complete_login(request, user, state.get("next", ""), method)
         if _count_failure(request, state):
             return _restart(request, "验证码错误次数过多，请重新登录。")
         form.add_error("code", "验证码不正确或已使用过。")
@@ -156,7 +172,8 @@ def login_enroll(request):
         if codes is not None:
             request.session.pop(ENROL_SECRET_KEY, None)
             next_url = state.get("next", "")
-            response = complete_login(request, user, next_url)
+            response = complete_login(request, user, next_url, "密码 + 新设两步验证")
+            auth_events.record("twofactor_enabled", user=user, request=request, note="登录时设置")
             return render(
                 request,
                 "registration/recovery_codes.html",
@@ -186,6 +203,7 @@ def two_factor(request):
             if codes is not None:
                 request.session.pop(ENROL_SECRET_KEY, None)
                 recent.mark(request)
+                auth_events.record("twofactor_enabled", user=user, request=request)
                 return render(
                     request, "registration/recovery_codes.html", {"codes": codes, "continue_url": ""}
                 )
@@ -196,13 +214,15 @@ def two_factor(request):
             {**_enrol_context(user, secret, form), "required": False},
         )
     if request.method == "POST" and form.is_valid():
-        if not twofactor.verify(user, form.cleaned_data["code"]):
+        if not check_code(request, user, form.cleaned_data["code"], "两步验证设置"):
             form.add_error("code", "验证码不正确或已使用过。")
         elif action == "recovery":
             codes = twofactor.issue_recovery_codes(user)
+            auth_events.record("recovery_codes_regenerated", user=user, request=request)
             return render(request, "registration/recovery_codes.html", {"codes": codes, "continue_url": ""})
         elif action == "disable" and not is_required:
             twofactor.disable(user)
+            auth_events.record("twofactor_disabled", user=user, request=request)
             messages.success(request, "已关闭两步验证。")
             return redirect("two_factor")
         else:
@@ -226,6 +246,7 @@ def password_change(request):
         update_session_auth_hash(request, user)
         request.session.pop(passwords.MUST_CHANGE_SESSION_KEY, None)
         recent.mark(request)
+        auth_events.record("password_changed", user=user, request=request, note="强制修改" if forced else "")
         messages.success(request, "密码已修改。")
         return redirect("home")
     return render(request, "registration/password_change.html", {"form": form, "forced": forced})
@@ -250,8 +271,10 @@ def verify_identity(request):
         ok = authenticate(request, username=user.get_username(), password=form.cleaned_data["password"])
         if ok is None or ok.pk != user.pk:
             seconds = getattr(request, "login_throttled", None)
+            if not seconds:
+                auth_events.record("login_failed", user=user, request=request, note="验证身份")
             form.add_error(None, f"尝试次数过多，请 {int(seconds)} 秒后再试。" if seconds else "密码不正确。")
-        elif needs_code and not twofactor.verify(user, form.cleaned_data["code"]):
+        elif needs_code and not check_code(request, user, form.cleaned_data["code"], "验证身份"):
             form.add_error("code", "验证码不正确或已使用过。")
         else:
             recent.mark(request)
@@ -261,3 +284,13 @@ def verify_identity(request):
         "registration/verify_identity.html",
         {"form": form, "needs_code": needs_code, "next": next_url},
     )
+
+
+def admin_login(request):
+    """The admin's login form, replaced: it knows no second factor, lockout page or audit event, so
+    everyone signs in through ours. A user already signed in but not admitted to the admin is refused
+    here: sending them to our login would send them straight back (a redirect loop)."""
+    if request.user.is_authenticated:
+        raise PermissionDenied("无权进入管理后台")
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("login") + (f"?{query}" if query else ""))

@@ -1,5 +1,6 @@
-"""The audit page (审计日志) for inspectors (纪委监委) and the center: every administrative write —
-who, when, what, before and after — filtered by actor, subject, action and period; Excel export."""
+"""The audit page (审计日志) for the audit administrator and inspectors (纪委监委): every administrative
+write and authentication event — who, when, what, before and after — filtered by category (登录认证:
+the `auth.*` events), actor, subject, action and period; Excel export."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -41,8 +42,15 @@ def _day(value: str) -> date | None:
 
 def filtered(params) -> tuple[object, dict]:
     """The records matching the query string, newest first, and the cleaned filters."""
-    f = {k: (params.get(k) or "").strip()[:60] for k in ("actor", "action", "subject", "start", "end")}
+    f = {
+        k: (params.get(k) or "").strip()[:60]
+        for k in ("actor", "action", "subject", "start", "end", "category")
+    }
+    if f["category"] not in audit_labels.CATEGORIES:
+        f["category"] = ""  # only the categories offered; anything else filters nothing
     qs = AuditRecord.objects.select_related("actor").order_by("-seq")
+    if f["category"]:
+        qs = qs.filter(action__startswith=audit_labels.CATEGORIES[f["category"]][1])
     if f["actor"]:
         qs = qs.filter(actor__username__icontains=f["actor"]) | qs.filter(
             actor__first_name__icontains=f["actor"]
@@ -94,6 +102,7 @@ def audit_log(request):
             "rows": rows,
             "f": f,
             "actions": [(a, audit_labels.action_label(a)) for a in sorted(actions)],
+            "categories": [(k, label) for k, (label, _) in audit_labels.CATEGORIES.items()],
             "query": request.GET.urlencode(),
             # The worker's health: failing tasks and the rows it holds back (poison rows).
             "failing_tasks": TaskRun.objects.filter(consecutive_failures__gt=0).order_by("task"),

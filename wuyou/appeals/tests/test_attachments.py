@@ -6,7 +6,10 @@ from wuyou.appeals.models import Appeal
 from wuyou.core.errors import InvalidInput
 from wuyou.testing import submit
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+PNG = (  # a real 1×1 PNG: uploads are decoded before they are accepted
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU"
+    b"\x00\x00\x00\nIDATx\xdac`\x00\x00\x00\x02\x00\x01\xe5'\xde\xfc\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 @pytest.fixture(autouse=True)

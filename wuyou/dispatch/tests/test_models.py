@@ -77,7 +77,7 @@ def test_return_is_negative_evidence(p):
     r_with = engine.Model(cat, with_return).rank(query)
     r_without = engine.Model(cat, without).rank(query)
     assert r_with.probs[i] < 0.9 * r_without.probs[i]
-    assert any("退回" in reason for reason in r_with.reasons[i])
+    assert any(c.returned and c.ref == a.number for c in r_with.cites[i])
 
 
 def test_auto_dispatch_above_threshold(p):
