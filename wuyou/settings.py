@@ -300,6 +300,9 @@ LOGIN_THROTTLE = {
     "burst_max": int(os.environ.get("LOGIN_THROTTLE_BURST", "10")),
     "burst_window": 10,
 }
+# Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses, e.g. 10.0.0.2): behind
+# one, REMOTE_ADDR is the proxy and every client would share its login throttle (core/clientaddr.py).
+TRUSTED_PROXIES = [a.strip() for a in os.environ.get("TRUSTED_PROXIES", "").split(",") if a.strip()]
 # API tokens live this many days; a user holds at most API_TOKEN_MAX_LIVE (a new one retires the oldest).
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
 API_TOKEN_MAX_LIVE = int(os.environ.get("API_TOKEN_MAX_LIVE", "10"))

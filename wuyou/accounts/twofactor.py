@@ -15,7 +15,7 @@ import pyotp
 import segno
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import RecoveryCode, TOTPDevice
@@ -126,6 +126,21 @@ def remaining_recovery_codes(user) -> int:
     return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
 
 
+def _take_slot(device, now) -> int | None:
+    """This attempt's number among the device's failures, counted before the code is checked (as the
+    password's lockout does, orgs.auth): parallel guesses cannot check more than MAX_FAILURES codes.
+    None when locked or every slot is taken by attempts under way."""
+    with transaction.atomic():
+        taken = (
+            TOTPDevice.objects.filter(pk=device.pk, failures__lt=MAX_FAILURES)
+            .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+            .update(failures=F("failures") + 1)
+        )
+        if not taken:
+            return None
+        return TOTPDevice.objects.filter(pk=device.pk).values_list("failures", flat=True).get()
+
+
 def verify(user, code: str) -> bool:
     """A TOTP code (now ± one step, each step accepted once) or an unused recovery code (then consumed).
 
@@ -135,7 +150,8 @@ def verify(user, code: str) -> bool:
     if device is None or not code:
         return False
     now = timezone.now()
-    if device.locked_until and device.locked_until > now:
+    slot = _take_slot(device, now)
+    if slot is None:
         return False
     ok = False
     if len(code) == 6 and code.isdigit():
@@ -152,12 +168,9 @@ def verify(user, code: str) -> bool:
         )
         if ok:
             TOTPDevice.objects.filter(pk=device.pk).update(failures=0)
-    if not ok:
-        TOTPDevice.objects.filter(pk=device.pk).update(failures=F("failures") + 1)
-        device.refresh_from_db(fields=["failures"])
-        if device.failures >= MAX_FAILURES:
-            minutes = getattr(settings, "LOGIN_LOCKOUT_MINUTES", 15)
-            TOTPDevice.objects.filter(pk=device.pk).update(
-                failures=0, locked_until=now + timedelta(minutes=minutes)
-            )
+    if not ok and slot >= MAX_FAILURES:
+        minutes = getattr(settings, "LOGIN_LOCKOUT_MINUTES", 15)
+        TOTPDevice.objects.filter(pk=device.pk).update(
+            failures=0, locked_until=now + timedelta(minutes=minutes)
+        )
     return ok

@@ -13,7 +13,6 @@ are refused by their content whatever they are called. Old .doc/.xls (OLE) keep 
 import codecs
 import os
 import re
-import warnings
 import zipfile
 
 from django.conf import settings
@@ -36,7 +35,8 @@ ALLOWED = {
 MAX_FILES = 10
 
 # The format Pillow must decode for each image extension.
-IMAGE_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
+# Phones save JPEGs with a multi-picture segment (Ultra HDR, gain maps), which Pillow names MPO.
+IMAGE_FORMATS = {".jpg": {"JPEG", "MPO"}, ".jpeg": {"JPEG", "MPO"}, ".png": {"PNG"}}
 # The folder of the main part each Office type keeps its content in.
 OFFICE_PARTS = {".docx": "word/", ".xlsx": "xl/"}
 OOXML_MARKER = "[Content_Types].xml"
@@ -196,22 +196,22 @@ def _check_image(f, name: str, ext: str) -> None:
     max_pixels = settings.ATTACHMENT_MAX_PIXELS
     bad = InvalidInput(f"附件「{name}」不是可以打开的图片（文件已损坏或格式不符）", code="attachment_image")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            f.seek(0)
-            with Image.open(f) as im:
-                if im.format != IMAGE_FORMATS[ext]:
-                    raise InvalidInput(f"附件「{name}」的内容与扩展名不符", code="attachment_image")
-                width, height = im.size
-                if width * height > max_pixels:
-                    raise _too_many_pixels(name, width, height, max_pixels)
-                im.verify()
-            f.seek(0)
-            with Image.open(f) as im:  # verify() leaves the image unusable: decode a fresh one
-                im.load()
+        # No warnings.catch_warnings() here: it changes process-wide filters, unsafe in threaded workers.
+        # The pixel check on the header is the guard; Pillow's DecompressionBombError stays the backstop.
+        f.seek(0)
+        with Image.open(f) as im:
+            if im.format not in IMAGE_FORMATS[ext]:
+                raise InvalidInput(f"附件「{name}」的内容与扩展名不符", code="attachment_image")
+            width, height = im.size
+            if width * height > max_pixels:
+                raise _too_many_pixels(name, width, height, max_pixels)
+            im.verify()
+        f.seek(0)
+        with Image.open(f) as im:  # verify() leaves the image unusable: decode a fresh one
+            im.load()
     except InvalidInput:
         raise
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
         raise _too_many_pixels(name, 0, 0, max_pixels) from None
     except Exception:  # Pillow raises OSError, SyntaxError, ValueError, struct.error… for damaged files
         raise bad from None

@@ -6,8 +6,8 @@
   identity or an appeal page must not stay in a shared computer's browser cache or a proxy. Static files
   keep the long caching WhiteNoise gives them.
 - A strict ``Content-Security-Policy`` (``settings.CONTENT_SECURITY_POLICY``): scripts and styles only from
-  our own origin, no inline script, no eval. A view that needs another policy (the API docs page) sets the
-  header itself; it is then left alone.
+  our own origin, no inline script, no eval (the API docs page works under it: django-ninja serves Swagger
+  from its own static files). A view that sets its own policy header is left alone.
 - ``Permissions-Policy`` turning off the browser features the platform never uses.
 
 Referrer-Policy, Cross-Origin-Opener-Policy and nosniff come from Django's SecurityMiddleware, X-Frame-Options

@@ -47,6 +47,8 @@ SECRET_NAMES = frozenset(
         "csrftoken",
         "credential",
         "credentials",
+        "passcode",
+        "jwt",
     }
 )
 # Request headers (gunicorn's ``{name}i`` atoms, ``{http_name}e`` environ atoms) whose value is a credential.
@@ -76,8 +78,12 @@ _SCHEME_CREDENTIAL = re.compile(
 )
 
 
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
 def is_secret_name(name: str) -> bool:
-    lowered = unquote(unquote(name)).lower().replace("-", "_")
+    # accessToken, authToken: split camelCase into words before lower-casing, as snake_case splits.
+    lowered = _CAMEL.sub("_", unquote(unquote(name))).lower().replace("-", "_")
     if lowered in SECRET_NAMES:
         return True
     return any(part in SECRET_NAMES for part in _NAME_PARTS.split(lowered) if part)

@@ -12,6 +12,8 @@ core.throttle's check_quotas and count_quotas."""
 
 from django.conf import settings
 
+from wuyou.core.clientaddr import client_address
+
 from wuyou.core import throttle
 
 DEFAULTS = {
@@ -63,5 +65,5 @@ def hit_track(ip: str) -> None:
 
 
 def client_ip(request) -> str:
-    # REMOTE_ADDR only: behind a proxy, let the proxy set it (e.g. gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR", "") or ""
+    # REMOTE_ADDR, or behind a trusted proxy the address it saw (core.clientaddr).
+    return client_address(request)

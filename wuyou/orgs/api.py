@@ -1,15 +1,16 @@
 from datetime import datetime
 
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from wuyou.accounts import twofactor
+from wuyou.accounts import passwords, twofactor
 from wuyou.core import throttle
 from wuyou.core.errors import DomainError, InvalidInput
 from wuyou.core.paging import object_id
 from wuyou.orgs import auth_events, second_factor, tokens
-from wuyou.orgs.models import ApiToken, hash_token
+from wuyou.orgs.models import ApiToken, User, hash_token
 
 router = Router(tags=["auth"])
 
@@ -78,8 +79,18 @@ def issue_token(request, payload: TokenIn):
             raise Unauthorized("两步验证码不正确或已使用过", code="otp_invalid")
     elif twofactor.required(user):
         raise Unauthorized("该账号须先在网页上设置两步验证", code="otp_enrolment_required")
+    if passwords.must_change(user):
+        # An initial or reset password is replaced on the pages first; a token must not outlive it.
+        raise Unauthorized("须先在网页上修改初始密码", code="password_change_required")
     label = payload.label.strip()
-    token = ApiToken.issue(user, label=label)
+    with transaction.atomic():
+        # The password was checked a hash's time ago: a password change or deactivation since then has
+        # already revoked every token, and would miss this one. Under the row lock, the account must be
+        # as it was checked; a change waiting on the lock revokes this token after we commit.
+        now = User.objects.select_for_update().filter(pk=user.pk).values_list("password", "is_active").first()
+        if now != (user.password, True):
+            raise Unauthorized("用户名或密码错误")
+        token = ApiToken.issue(user, label=label)
     auth_events.record("token_issued", user=user, request=request, note=label[:100] or "api")
     expires_at = ApiToken.objects.values_list("expires_at", flat=True).get(key_hash=hash_token(token))
     return {"token": token, "expires_at": expires_at}

@@ -69,6 +69,9 @@ class LockoutModelBackend(ModelBackend):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is None:
+            # The same statements as a real account's slot (an UPDATE and a read in a transaction, on no
+            # row), so not even the database round trips tell an unknown name from a real one.
+            _take_slot(User(pk=0))
             _same_work(password)
             login_throttle.failed(username, request)
             return None

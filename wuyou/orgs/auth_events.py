@@ -14,6 +14,7 @@ login), else nobody: a failed login is not the account holder's act, so it is ne
 from django.core.exceptions import ImproperlyConfigured
 
 from wuyou.core.audit import record_change
+from wuyou.core.clientaddr import client_address
 
 EVENTS = (
     "login_ok",
@@ -50,11 +51,8 @@ def action_of(event: str) -> str:
 
 
 def source_address(request) -> str:
-    """REMOTE_ADDR: the address the server saw. Behind a proxy, the deployment sets it from the
-    proxy's header (a header the client sends itself is never trusted here)."""
-    if request is None:
-        return ""
-    return (request.META.get("REMOTE_ADDR") or "")[:45]
+    """The client's address (core.clientaddr: REMOTE_ADDR, or behind a trusted proxy the address it saw)."""
+    return client_address(request)
 
 
 def _actor(event, user, request):

@@ -162,5 +162,8 @@ class ApiToken(models.Model):
         live = cls.objects.filter(user=user, expires_at__gt=now).order_by("-created_at", "-pk")
         surplus = list(live.values_list("pk", flat=True)[settings.API_TOKEN_MAX_LIVE :])
         if surplus:
+            from . import auth_events
+
             cls.objects.filter(pk__in=surplus).delete()
+            auth_events.record("tokens_revoked", user=user, note=f"cap: {len(surplus)}")
         return raw

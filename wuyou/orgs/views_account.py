@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from wuyou.accounts import passwords, recent, twofactor
+from wuyou.core import throttle
 
 from . import auth_events
 from .models import User
@@ -42,7 +43,9 @@ class LoginForm(AuthenticationForm):
     def get_invalid_login_error(self):
         seconds = getattr(self.request, "login_throttled", None)
         if seconds:
-            return ValidationError(f"尝试次数过多，请 {int(seconds)} 秒后再试。", code="throttled")
+            return ValidationError(
+                f"尝试次数过多，请 {throttle.retry_after(seconds)} 秒后再试。", code="throttled"
+            )
         return ValidationError(INVALID_LOGIN, code="invalid_login")
 
 
@@ -273,7 +276,10 @@ def verify_identity(request):
             seconds = getattr(request, "login_throttled", None)
             if not seconds:
                 auth_events.record("login_failed", user=user, request=request, note="验证身份")
-            form.add_error(None, f"尝试次数过多，请 {int(seconds)} 秒后再试。" if seconds else "密码不正确。")
+            form.add_error(
+                None,
+                f"尝试次数过多，请 {throttle.retry_after(seconds)} 秒后再试。" if seconds else "密码不正确。",
+            )
         elif needs_code and not check_code(request, user, form.cleaned_data["code"], "验证身份"):
             form.add_error("code", "验证码不正确或已使用过。")
         else:

@@ -27,6 +27,10 @@ PROJECT = Path(__file__).resolve().parents[3]
             "tracking_code=***&secret=*** HTTP",
         ),
         ('"GET /x?SECRET=abc&page=2 HTTP/1.1" 200 5', "SECRET=***&page=2"),
+        (
+            "/x?accessToken=t1&authToken=t2&passcode=p&jwt=j&page=3",
+            "accessToken=***&authToken=***&passcode=***&jwt=***&page=3",
+        ),
         ("/x?Password=pw&passwd=p2&otp=123456&api_key=k&access_token=t", "Password=***&passwd=***&otp=***"),
         ("/x?key=k&signature=s&sessionid=s1&csrfmiddlewaretoken=c", "key=***&signature=***&sessionid=***"),
         (

@@ -164,3 +164,46 @@ def test_a_recovery_code_through_the_api_is_used_up_and_recorded(p):
         content_type="application/json",
     )
     assert r.status_code == 401 and r.json()["code"] == "otp_invalid"
+
+
+@pytest.mark.django_db
+def test_an_initial_password_gets_no_token_until_changed_on_the_pages(p):
+    from wuyou.accounts import passwords
+
+    passwords.require_change(p.center)
+    r = Client().post(
+        "/api/v1/auth/token", {"username": "center", "password": PASSWORD}, content_type="application/json"
+    )
+    assert r.status_code == 401 and r.json()["code"] == "password_change_required"
+    assert not ApiToken.objects.filter(user=p.center).exists()
+
+
+@pytest.mark.django_db
+@override_settings(API_TOKEN_MAX_LIVE=1)
+def test_retiring_a_token_at_the_cap_is_audited(p):
+    issue()
+    issue()
+    assert AuditRecord.objects.filter(action="auth.tokens_revoked", note="cap: 1").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_password_changed_while_the_login_was_checked_gets_no_token(p, monkeypatch):
+    # The password check passes, then the password changes before the token is issued.
+    from django.contrib.auth import authenticate as real_authenticate
+
+    from wuyou.orgs import api as orgs_api
+    from wuyou.orgs.models import User
+
+    def authenticate_then_change(request, **credentials):
+        user = real_authenticate(request, **credentials)
+        other = User.objects.get(pk=user.pk)
+        other.set_password("Changed-Meanwhile-2026")
+        other.save()
+        return user
+
+    monkeypatch.setattr(orgs_api, "authenticate", authenticate_then_change)
+    r = Client().post(
+        "/api/v1/auth/token", {"username": "center", "password": PASSWORD}, content_type="application/json"
+    )
+    assert r.status_code == 401
+    assert not ApiToken.objects.filter(user=p.center).exists()

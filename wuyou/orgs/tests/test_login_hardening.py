@@ -216,3 +216,32 @@ def test_a_signed_in_user_outside_the_admin_is_refused_not_looped(p):
     p.center.save()
     r = p.client(p.center).get("/", follow=True)
     assert r.status_code == 200 and len(r.redirect_chain) <= 2
+
+
+@pytest.mark.django_db
+@override_settings(
+    LOGIN_THROTTLE={**THROTTLE_ON, "address_free": 2, "account_free": 99}, TRUSTED_PROXIES=["10.0.0.2"]
+)
+def test_behind_a_trusted_proxy_each_client_has_its_own_address_throttle(p):
+    def via_proxy(client_addr, forwarded):
+        return (
+            Client()
+            .post(
+                "/api/v1/auth/token",
+                {"username": "nobody", "password": "x"},
+                content_type="application/json",
+                REMOTE_ADDR=client_addr,
+                HTTP_X_FORWARDED_FOR=forwarded,
+            )
+            .status_code
+        )
+
+    # One client behind the proxy exhausts its address's free failures and is held back …
+    assert [via_proxy("10.0.0.2", "203.0.113.7") for _ in range(4)] == [401, 401, 401, 429]
+    # … another client behind the same proxy is not …
+    assert via_proxy("10.0.0.2", "198.51.100.9") == 401
+    # … and the held-back one cannot escape by sending its own X-Forwarded-For (the proxy appends the
+    # address it saw; what the client wrote is left of it and never believed).
+    assert via_proxy("10.0.0.2", "1.2.3.4, 203.0.113.7") == 429
+    # From an untrusted peer the header is ignored: the peer's own address counts.
+    assert [via_proxy("192.0.2.50", f"198.51.100.{i}") for i in range(4)] == [401, 401, 401, 429]

@@ -201,6 +201,15 @@ def test_images_are_decoded_before_acceptance(p, media, name, content, words):
     assert_refused(p, media, post_appeal(p, (name, content)), *words)
 
 
+def test_a_phone_photo_with_a_multi_picture_segment_is_a_jpeg(p, media):
+    # Ultra HDR and gain-map photos carry a second picture (MPF): Pillow reads them as MPO.
+    out = io.BytesIO()
+    first, second = Image.new("RGB", (64, 48), (200, 30, 30)), Image.new("RGB", (32, 24), (30, 30, 200))
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    assert post_appeal(p, ("现场.jpg", out.getvalue())).status_code == 302
+    assert Attachment.objects.filter(name="现场.jpg").exists()
+
+
 def test_pixel_limit_is_the_setting(p, media, settings):
     settings.ATTACHMENT_MAX_PIXELS = 1000
     assert_refused(p, media, post_appeal(p, ("现场.png", image_bytes("PNG", (40, 30)))), "图片尺寸过大")
