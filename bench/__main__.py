@@ -31,7 +31,13 @@ def parse_args(argv=None):
     p.add_argument("--inbox-reps", type=int, default=200, help="requests of the to_sign tab (default 200)")
     p.add_argument("--sweep-count", type=int, default=10_000, help="appeals made due (default 10,000)")
     p.add_argument(
-        "--skip", action="append", default=[], choices=["intake", "inbox", "sweep", "stats", "login"]
+        "--skip",
+        action="append",
+        default=[],
+        choices=["intake", "inbox", "sweep", "stats", "login", "export"],
+    )
+    p.add_argument(
+        "--export-rows", type=int, default=100_000, help="appeals written to .xlsx (default 100,000)"
     )
     p.add_argument("--diagnose", action="store_true", help="always run the diagnostics (else only on a miss)")
     p.add_argument("--no-docs", action="store_true", help="do not rewrite docs/performance.md")
@@ -201,6 +207,20 @@ def main(argv=None) -> int:
                 f"  {results['sweep_profile']['queries_per_appeal']} queries per appeal; "
                 f"{results['sweep_profile']['query_kinds']}"
             )
+
+    if "export" not in args.skip:
+        from . import export
+
+        n = min(args.export_rows, args.appeals)
+        results["targets"] = {**results["targets"], "export_s": export.TARGET_S}
+        log(f"export: {n:,} appeals of the search list to .xlsx (timed, then under tracemalloc) …")
+        results["export"] = export.measure_export(n)
+        e = results["export"]
+        log(
+            f"export: {e['rows']:,} rows in {e['seconds']:.1f} s ({e['rows_per_s']:,}/s, {e['file_mb']} MB); "
+            f"peak RSS +{e.get('peak_rss_growth_mb', '?')} MB; tracemalloc peak {e.get('tracemalloc_peak_mb')} MB "
+            f"({e.get('tracemalloc_peak_small_mb')} MB for {e.get('tracemalloc_peak_small_rows')} rows)"
+        )
 
     results["total_seconds"] = round(time.time() - started, 1)
     results["machine"]["loadavg_at_end"] = common.loadavg()

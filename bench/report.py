@@ -184,6 +184,28 @@ def rows(r: dict) -> list[tuple[str, str, str, str]]:
                     _ok(j["best_s"], t.get("stats_s", 0.5)),
                 )
             )
+    if "export" in r:
+        e = r["export"]
+        target = t.get("export_s", 30.0)
+        peak = e.get("peak_rss_growth_mb", e.get("tracemalloc_peak_mb", "?"))
+        out.append(
+            (
+                f"export {e['rows']:,} appeals to xlsx",
+                f"{e['seconds']:.1f} s, peak memory {peak} MB",
+                f"≤ {target:.0f} s",
+                _ok(e["seconds"], target),
+            )
+        )
+        out.append(
+            (
+                "  rows/s, file size, Python heap peak (tracemalloc)",
+                f"{e['rows_per_s']:,}/s, {e['file_mb']} MB, "
+                f"{e.get('tracemalloc_peak_mb', '?')} MB for {e.get('tracemalloc_peak_rows', e['rows']):,} rows "
+                f"/ {e.get('tracemalloc_peak_small_mb', '?')} MB for {e.get('tracemalloc_peak_small_rows', 0):,}",
+                "constant",
+                "",
+            )
+        )
     return out
 
 

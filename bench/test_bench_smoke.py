@@ -74,3 +74,16 @@ def test_every_measurement_runs(tiny):
         "stats": three,
     }
     assert "appeals/s" in report.table(results)
+
+
+def test_export_measurement_runs(tiny):
+    """bench/export.py (issue 10, item 7): the search list to .xlsx, timed and traced, and its report row."""
+    from bench import export
+
+    generate.ensure_actors(20)  # the center user the export runs as
+    m = export.measure_export(200)
+    assert m["rows"] == 200 and m["seconds"] > 0 and m["rows_per_s"] > 0 and m["file_mb"] >= 0
+    assert m["tracemalloc_peak_rows"] == 200 and m["tracemalloc_peak_small_rows"] == 20
+    assert m["tracemalloc_peak_mb"] > 0
+    table = report.table({"appeals": 300, "generation": tiny.__dict__, "export": m})
+    assert "export 200 appeals to xlsx" in table and "peak memory" in table

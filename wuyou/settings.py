@@ -390,3 +390,33 @@ ATTACHMENT_MAX_PIXELS = int(os.environ.get("ATTACHMENT_MAX_PIXELS", str(50_000_0
 ATTACHMENT_ARCHIVE_MAX_MEMBERS = int(os.environ.get("ATTACHMENT_ARCHIVE_MAX_MEMBERS", "2000"))
 ATTACHMENT_ARCHIVE_MAX_BYTES = int(os.environ.get("ATTACHMENT_ARCHIVE_MAX_BYTES", str(100 * 1024 * 1024)))
 ATTACHMENT_ARCHIVE_MAX_RATIO = int(os.environ.get("ATTACHMENT_ARCHIVE_MAX_RATIO", "100"))
+
+# --- issue 10: supply, replies, notes ---
+# Reply templates (常用语) a department may keep (wuyou.appeals.replies).
+REPLY_TEMPLATES_PER_DEPARTMENT = int(os.environ.get("REPLY_TEMPLATES_PER_DEPARTMENT", "100"))
+
+# --- issue 10: exports and print ---
+# "导出 Excel" of the lists (appeals/exports.py): rows per sheet at most (the notes sheet says when a list was
+# cut) and rows read from the database per chunk; the file is written in openpyxl's write-only mode.
+APPEAL_EXPORT_MAX_ROWS = int(os.environ.get("APPEAL_EXPORT_MAX_ROWS", "200000"))
+APPEAL_EXPORT_CHUNK = int(os.environ.get("APPEAL_EXPORT_CHUNK", "2000"))
+# The CJK font embedded in the PDFs of the 交办单, 督办单 and case file (appeals/printing.py): a subset of
+# WenQuanYi Micro Hei (Apache-2.0), vendored with its licence in static/fonts/; nothing is fetched at run time.
+PDF_FONT_PATH = BASE_DIR / "static" / "fonts" / "wqy-microhei-subset.ttf"
+
+# --- issue 10: extensions ---
+
+# --- issue 10: enterprise accounts ---
+# Self-registration, password reset by SMS and invitations (wuyou.orgs.registration, orgs.sms_codes): a code
+# of 6 digits, kept as an HMAC, lives SMS_CODE_SECONDS, is used once and checked at most SMS_CODE_MAX_TRIES
+# times. Sends are limited in the shared store (core.throttle) per phone, per source address and per name
+# typed on the reset page: [(sends, window seconds), …]. Always on, in tests too (nothing else sends codes).
+SMS_CODE_SECONDS = int(os.environ.get("SMS_CODE_SECONDS", "600"))
+SMS_CODE_MAX_TRIES = int(os.environ.get("SMS_CODE_MAX_TRIES", "5"))
+SMS_SEND_LIMITS = {
+    "phone": [(1, 60), (5, 3600), (10, 86400)],
+    "ident": [(1, 60), (5, 3600), (10, 86400)],
+    "address": [(int(os.environ.get("SMS_SEND_ADDRESS_HOUR", "20")), 3600), (50, 86400)],
+}
+WORKER_TASKS.insert(WORKER_TASKS.index("wuyou.notifications.tasks.deliver"), "wuyou.orgs.sms_codes.purge")
+NO_STORE_PATH_PREFIXES.append("/register/")

@@ -87,6 +87,9 @@ APPEAL_SEEN = frozenset(
     }
 )
 NOT_OWNER_OF_APPEAL = USERS - APPEAL_SEEN
+# Who reads and writes the appeal's internal notes (内部备注): its lead and co-handling departments and the
+# center; not the enterprise, nor those who only read (city leaders, inspectors).
+NOTE_READERS = frozenset({"handler", "leader", "co_handler", "center", "admin", "investigator"})
 STATS = CENTER | {"city_leader", "inspector", "team", "leader"}  # 三率: oversight, the team, dept leaders
 LIST_MANAGERS = CENTER  # any center user and admins manage the negative list (not only investigators)
 
@@ -129,6 +132,28 @@ PAGES: dict[str, tuple[Case, ...]] = {
     "audit_log": (Case("GET", allow=AUDIT_READERS),),
     "audit_export": (Case("GET", allow=AUDIT_READERS),),
     "enterprise_template": (Case("GET", allow=CENTER, note="the import template"),),
+    # Enterprise accounts (issue 10). The registration and reset steps are for visitors: a signed-in user is
+    # sent home, a later step without the earlier one back to the first; an empty form shows its errors.
+    "register": (Case("GET", allow=EVERYONE), Case("POST", allow=EVERYONE, note="empty form: errors")),
+    "register_verify": (
+        Case("GET", allow=EVERYONE, status=302, note="no code sent in this session: back to step 1"),
+        Case("POST", allow=EVERYONE, status=302, note="no code sent in this session: back to step 1"),
+    ),
+    "sms_reset": (Case("GET", allow=EVERYONE), Case("POST", allow=EVERYONE, note="empty form: errors")),
+    "sms_reset_verify": (
+        Case("GET", allow=EVERYONE, note="also the page an invitation SMS links to"),
+        Case("POST", allow=EVERYONE, note="empty form: errors"),
+    ),
+    # Only an enterprise's own administrator (User.is_enterprise_admin): no persona is one, so ent_user and
+    # competitor_user are refused here; orgs/tests/test_enterprise_accounts.py tests the administrator.
+    "enterprise_users": (
+        Case("GET", allow=NOBODY, note="enterprise administrators only"),
+        Case("POST", allow=NOBODY, note="enterprise administrators only"),
+    ),
+    "enterprise_registrations": (
+        Case("GET", allow=CENTER, note="registrations waiting for the center"),
+        Case("POST", allow=CENTER, note="an empty decision flashes an error"),
+    ),
     # ---------------------------------------------------------------- appeals
     "appeal_new": (
         Case("GET", allow=ENTERPRISE | CENTER | {"cadre"}),
@@ -154,11 +179,36 @@ PAGES: dict[str, tuple[Case, ...]] = {
         ),
     ),
     "attachment_download": (Case("GET", allow=APPEAL_SEEN, kwargs="attachment"),),
+    # issue 10: the supply and reply forms with files, withdraw's confirm page, internal notes, 常用语.
+    "appeal_act_files": (
+        Case(
+            "POST",
+            allow=frozenset({"ent_user"}),
+            kwargs="appeal",
+            extra={"action": "supply"},
+            note="the appeal is not paused: back to it with the reason (409)",
+            flash=APPEAL_SEEN - {"ent_user"},
+        ),
+    ),
+    "appeal_withdraw": (
+        Case("GET", allow=frozenset({"ent_user"}), kwargs="appeal", note="dispatched: back with the reason"),
+        Case("POST", allow=frozenset({"ent_user"}), kwargs="appeal"),
+    ),
+    "appeal_note_add": (Case("POST", allow=NOTE_READERS, kwargs="appeal"),),
+    "reply_templates": (
+        Case("GET", allow=DEPT),
+        Case("POST", allow=DEPT, note="an empty form is shown again with errors"),
+    ),
     "appeal_search": (Case("GET", allow=OVERSIGHT),),
     "center_queue": (Case("GET", allow=CENTER),),
     "center_board": (Case("GET", allow=OVERSIGHT),),
     "center_supervision": (Case("GET", allow=OVERSIGHT),),
     "center_extensions": (Case("GET", allow=CENTER),),
+    "center_extension_decide": (
+        Case(
+            "POST", allow=CENTER, kwargs="appeal", note="no pending request: back to the list with an error"
+        ),
+    ),
     "appeal_settings": (
         Case("GET", allow=CENTER),
         Case("POST", allow=CENTER, note="empty input flashes an error and saves nothing"),
@@ -166,6 +216,30 @@ PAGES: dict[str, tuple[Case, ...]] = {
     "dept_inbox": (Case("GET", allow=DEPT, hide="appeal", hide_from=frozenset({"other_handler", "jw"})),),
     "team_queue": (Case("GET", allow=frozenset({"team"})),),
     "ranking": (Case("GET", allow=STATS),),
+    # issue 10, items 7-8: each list's Excel export has its page's roles (and reads through the same
+    # selectors: what a department exports is tested in appeals/tests/test_exports.py, since a zipped
+    # workbook hides its text from this matrix's body checks); the paper of an appeal.
+    "center_queue_export": (Case("GET", allow=CENTER),),
+    "center_board_export": (Case("GET", allow=OVERSIGHT),),
+    "center_supervision_export": (Case("GET", allow=OVERSIGHT),),
+    "dept_inbox_export": (Case("GET", allow=DEPT),),
+    "team_queue_export": (Case("GET", allow=frozenset({"team"})),),
+    "appeal_search_export": (Case("GET", allow=OVERSIGHT),),
+    "ranking_export": (Case("GET", allow=STATS),),
+    # The case file: whoever sees the appeal. The 交办单 and 督办单 (instructions to the departments): the
+    # staff who see it, never the enterprise side (403). An unknown sheet: 404 for everyone.
+    "appeal_print": (
+        Case("GET", allow=APPEAL_SEEN, kwargs="appeal", extra={"kind": "case"}),
+        Case("GET", allow=APPEAL_SEEN - {"ent_user"}, kwargs="appeal", extra={"kind": "dispatch"}),
+        Case("GET", allow=APPEAL_SEEN - {"ent_user"}, kwargs="appeal", extra={"kind": "supervision"}),
+        Case("GET", allow=NOBODY, kwargs="appeal", extra={"kind": "receipt"}),
+    ),
+    "appeal_print_pdf": (
+        Case("GET", allow=APPEAL_SEEN, kwargs="appeal", extra={"kind": "case"}),
+        Case("GET", allow=APPEAL_SEEN - {"ent_user"}, kwargs="appeal", extra={"kind": "dispatch"}),
+        Case("GET", allow=APPEAL_SEEN - {"ent_user"}, kwargs="appeal", extra={"kind": "supervision"}),
+        Case("GET", allow=NOBODY, kwargs="appeal", extra={"kind": "receipt"}),
+    ),
     # ---------------------------------------------------------------- notifications (each user's own)
     "notifications": (
         Case("GET", allow=USERS, hide="notification", hide_from=USERS - {"handler"}),
@@ -297,6 +371,12 @@ API: dict[str, Case] = {
     "GET /api/v1/appeals/{appeal_id}": Case("GET", allow=APPEAL_SEEN, kwargs="appeal"),
     "POST /api/v1/appeals/{appeal_id}/{action}": Case(
         "POST", allow=frozenset({"handler", "leader"}), kwargs="appeal", extra={"action": "sign"}
+    ),
+    "GET /api/v1/appeals/{appeal_id}/notes": Case(
+        "GET", allow=NOTE_READERS, kwargs="appeal", note="internal notes: never the enterprise side (403)"
+    ),
+    "POST /api/v1/appeals/{appeal_id}/notes": Case(
+        "POST", allow=NOTE_READERS, kwargs="appeal", body={"text": "矩阵测试内部备注"}
     ),
     "GET /api/v1/appeals/{appeal_id}/suggestions": Case(
         "GET", allow=APPEAL_SEEN - {"ent_user"}, kwargs="appeal", note="staff only: the enterprise gets 403"

@@ -363,7 +363,8 @@ def test_html_forms_survive_hostile_input():
     actions = {action for _p, action, _f in forms}
     # The forms people use most were found: new appeal, the reply form, the report form.
     assert reverse("appeal_new") in actions
-    assert reverse("appeal_act", kwargs={"pk": w.handling.pk, "action": "reply"}) in actions
+    # The reply form takes files (issue 10): it posts to the multipart action view.
+    assert reverse("appeal_act_files", kwargs={"pk": w.handling.pk, "action": "reply"}) in actions
     assert any("cost_saved_yuan" in names for _p, _a, names in forms)
     failures = []
     for (persona, action, names), defaults in sorted(forms.items()):

@@ -9,13 +9,13 @@ from ninja import Field, Router, Schema
 from pydantic import ValidationError as PydanticValidationError
 
 from wuyou.core import jsonbody
-from wuyou.core.errors import InvalidInput, NotFound
+from wuyou.core.errors import Forbidden, InvalidInput, NotFound
 from wuyou.core.inputs import MAX_INT, schema_model
 
-from . import services
+from . import notes, services
 from .exposure import contact_phone_for
 from .intake import VIA_API
-from .models import Appeal
+from .models import Appeal, Attachment, InternalNote
 from .selectors import is_overdue, search, visible_appeals
 from .transitions import FLOW
 
@@ -37,6 +37,29 @@ class EventOut(Schema):
     actor: str | None
     note: str
     at: datetime
+    attachments: list[int] = Field([], description="随该步骤提交的附件（补充材料、答复附件）的 id")
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    kind: str = Field(description="appeal 诉求材料 / supply 补充材料 / reply 答复附件")
+    content_type: str
+    size: int
+    uploaded_at: datetime
+    url: str = Field(description="下载地址（登录后的页面地址）")
+
+
+class NoteOut(Schema):
+    id: int
+    text: str
+    author: str
+    department: str | None
+    at: datetime
+
+
+class NoteIn(Schema):
+    text: str
 
 
 class AppealOut(Schema):
@@ -67,6 +90,7 @@ class AppealDetail(AppealOut):
     location: str
     cost_saved_yuan: Decimal | None
     merged_into: int | None
+    attachments: list[AttachmentOut]
     events: list[EventOut]
 
 
@@ -120,17 +144,38 @@ def appeal_dict(a: Appeal, co_codes: list[str] | None = None, now=None) -> dict:
     }
 
 
-def detail_dict(a: Appeal, user, co_codes: list[str] | None = None, events=None) -> dict:
-    """The appeal as `user` may see it: the contact phone whole or masked by the pages' rule."""
+def _event_files(e) -> list[int]:
+    files = e.data.get("attachments") if isinstance(e.data, dict) else None
+    return [i for i in files if isinstance(i, int)] if isinstance(files, list) else []
+
+
+def attachment_dict(att: Attachment) -> dict:
+    return {
+        "id": att.pk,
+        "name": att.name,
+        "kind": att.kind,
+        "content_type": att.content_type,
+        "size": att.size,
+        "uploaded_at": local(att.uploaded_at),
+        "url": f"/appeals/{att.appeal_id}/files/{att.pk}/",
+    }
+
+
+def detail_dict(a: Appeal, user, co_codes: list[str] | None = None, events=None, attachments=None) -> dict:
+    """The appeal as `user` may see it: the contact phone whole or masked by the pages' rule.
+    Internal notes (内部备注) are never part of it, for anyone: they have their own endpoint."""
     d = appeal_dict(a, co_codes)
     if events is None:
         events = a.events.select_related("actor").order_by("seq")
+    if attachments is None:
+        attachments = a.attachments.order_by("id")
     d.update(
         contact_name=a.contact_name,
         contact_phone=contact_phone_for(user, a),
         location=a.location,
         cost_saved_yuan=a.cost_saved_yuan,
         merged_into=a.merged_into_id,
+        attachments=[attachment_dict(f) for f in attachments],
         events=[
             {
                 "action": e.action,
@@ -139,6 +184,7 @@ def detail_dict(a: Appeal, user, co_codes: list[str] | None = None, events=None)
                 "actor": e.actor.username if e.actor_id else None,
                 "note": e.note,
                 "at": local(e.at),
+                "attachments": _event_files(e),
             }
             for e in events
         ],
@@ -172,8 +218,8 @@ def create_appeal(request, payload: AppealIn):
         urgency=payload.urgency,
         location=payload.location,
     )
-    # Built from the rows just written: a fresh appeal has no co-handlers and one event.
-    return 201, detail_dict(appeal, request.user, co_codes=[], events=[appeal.submit_event])
+    # Built from the rows just written: a fresh appeal has no co-handlers, one event and (by JSON) no files.
+    return 201, detail_dict(appeal, request.user, co_codes=[], events=[appeal.submit_event], attachments=[])
 
 
 @router.get("", response=AppealPage, summary="诉求列表")
@@ -200,6 +246,38 @@ def get_appeal(request, appeal_id: int):
     return load_detail(request, appeal_id)
 
 
+def note_dict(n: InternalNote) -> dict:
+    return {
+        "id": n.pk,
+        "text": n.text,
+        "author": n.author.get_full_name() or n.author.username,
+        "department": n.department.code if n.department_id else None,
+        "at": local(n.created_at),
+    }
+
+
+# Before the action route below: POST /{id}/notes must not be read as the action "notes".
+@router.get(
+    "/{int:appeal_id}/notes",
+    response=list[NoteOut],
+    summary="内部备注",
+    description="仅主办、协办部门和协调中心（及提级到专班的专班）可见；企业一方永远看不到（403）。",
+)
+def list_notes(request, appeal_id: int):
+    if not 0 < appeal_id <= MAX_INT:
+        raise NotFound("诉求不存在或无权查看", code="not_found")
+    appeal = get_object_or_404(visible_appeals(request.user), pk=appeal_id)
+    if not notes.may_see_notes(request.user, appeal):
+        raise Forbidden(notes.FORBIDDEN_MESSAGE, code="forbidden")
+    return [note_dict(n) for n in notes.notes_for(request.user, appeal)]
+
+
+@router.post("/{int:appeal_id}/notes", response={201: NoteOut}, summary="添加内部备注")
+def add_note(request, appeal_id: int, payload: NoteIn):
+    note = notes.note_add(appeal_id=appeal_id, by=request.user, text=payload.text)
+    return 201, note_dict(note)
+
+
 # The body of every action, derived from the workflow table's inputs.
 ActionIn = schema_model("ActionIn", [i for r in FLOW.rules if not r.system for i in r.inputs])
 
@@ -207,7 +285,18 @@ ActionIn = schema_model("ActionIn", [i for r in FLOW.rules if not r.system for i
 ACTION_BODY_SCHEMA = {
     "requestBody": {
         "required": False,
-        "content": {"application/json": {"schema": ActionIn.model_json_schema()}},
+        "content": {
+            "application/json": {"schema": ActionIn.model_json_schema()},
+            # Actions that take files (supply, reply): the same fields as form parts, plus `files`.
+            "multipart/form-data": {
+                "schema": {
+                    "allOf": [ActionIn.model_json_schema()],
+                    "properties": {
+                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                    },
+                }
+            },
+        },
     }
 }
 
@@ -232,14 +321,17 @@ def parse_action_body(request) -> dict:
     "/{int:appeal_id}/{action}",
     response=AppealDetail,
     summary="执行办理操作",
-    description="action: " + ", ".join(services.ACTION_NAMES),
+    description="action: "
+    + ", ".join(services.ACTION_NAMES)
+    + "。supply（补充材料）与 reply（答复）可用 multipart/form-data 同时上传附件 files。",
     openapi_extra=ACTION_BODY_SCHEMA,
 )
 def act(request, appeal_id: int, action: str):
     if action not in services.ACTION_NAMES:
         raise NotFound(f"未知操作：{action}", code="unknown_action")
     data = parse_action_body(request)
-    services.perform(action, appeal_id=appeal_id, by=request.user, data=data)
+    files = request.FILES.getlist("files") if request.content_type == "multipart/form-data" else None
+    services.perform(action, appeal_id=appeal_id, by=request.user, data=data, files=files)
     # The actor may lose sight of the appeal by acting (a return leaves the department's queue):
     # it was allowed to act, so it gets the result of its own action.
     qs = Appeal.objects.select_related("enterprise", "department").prefetch_related("co_handlers__department")

@@ -1,6 +1,6 @@
 """The loop's steps from dispatch (交办) to rating (评价): the center dispatches or rejects, the
 department signs, returns, pauses, asks for more time and replies, co-handlers give opinions, the
-enterprise withdraws or rates. Each: lock, check the table, change, event, notifications — one transaction."""
+enterprise withdraws, supplies the material a pause asked for, or rates. Each: lock, check the table, change, event, notifications — one transaction."""
 
 from decimal import Decimal
 
@@ -12,7 +12,17 @@ from wuyou.orgs.models import Role
 from wuyou.workdays import clock
 
 from . import deadlines, notify
-from .models import Action, CoHandler, Extension, Rating, ReplyResult, Status, Supervision
+from .attachments import attachment_data, save_attachments
+from .models import (
+    Action,
+    AttachmentKind,
+    CoHandler,
+    Extension,
+    Rating,
+    ReplyResult,
+    Status,
+    Supervision,
+)
 from .oversight import escalate_locked
 from .steps import begin, department_by_code, transition
 
@@ -75,7 +85,7 @@ def appeal_reject(*, appeal_id: int, by, reason: str):
 
 
 @transaction.atomic
-def appeal_withdraw(*, appeal_id: int, by, reason: str = ""):
+def appeal_withdraw(*, appeal_id: int, by, reason: str):
     appeal, v = begin(appeal_id, by, Action.WITHDRAW, reason=reason)
     appeal.closed_at = timezone.now()
     return transition(appeal, Action.WITHDRAW, by, fields=["closed_at"], note=v["reason"])
@@ -132,13 +142,14 @@ def appeal_opinion(*, appeal_id: int, by, content: str):
 
 
 @transaction.atomic
-def appeal_reply(*, appeal_id: int, by, result: str, content: str, cost_saved_yuan=None):
+def appeal_reply(*, appeal_id: int, by, result: str, content: str, cost_saved_yuan=None, files=()):
     appeal, v = begin(
         appeal_id, by, Action.REPLY, result=result, content=content, cost_saved_yuan=cost_saved_yuan
     )
     cost = v["cost_saved_yuan"]
     if cost is not None and not 0 <= cost < MAX_COST_YUAN:
         raise InvalidInput("降本金额必须在 0 到 1 万亿元之间", code="invalid_cost")
+    saved = save_attachments(appeal, files, by=by, kind=AttachmentKind.REPLY)
     now = timezone.now()
     appeal.reply_result, appeal.reply_content, appeal.cost_saved_yuan = v["result"], v["content"], cost
     appeal.replied_at = now
@@ -149,7 +160,11 @@ def appeal_reply(*, appeal_id: int, by, result: str, content: str, cost_saved_yu
         by,
         fields=["reply_result", "reply_content", "cost_saved_yuan", "replied_at", "rate_due_at"],
         note=v["content"],
-        data={"result": v["result"], "cost_saved_yuan": str(cost) if cost is not None else None},
+        data={
+            "result": v["result"],
+            "cost_saved_yuan": str(cost) if cost is not None else None,
+            **attachment_data(saved),
+        },
     )
     Supervision.objects.filter(appeal=appeal, closed_at__isnull=True).update(closed_at=now)
     notify.notify(
@@ -185,23 +200,51 @@ def appeal_pause(*, appeal_id: int, by, reason: str):
     appeal, v = begin(appeal_id, by, Action.PAUSE, reason=reason)
     appeal.paused_at = timezone.now()
     transition(appeal, Action.PAUSE, by, fields=["paused_at"], note=v["reason"])
+    # It leads to the supply form on the appeal page: the enterprise answers there, also on a phone.
     notify.notify(
-        notify.enterprise_users(appeal),
+        notify.enterprise_side_users(appeal),
         appeal,
         f"请补充材料：{notify.link_text(appeal)}",
-        v["reason"],
+        f"{v['reason']}\n请在诉求页面的「补充材料」中回复并上传材料，提交后办理时限自动恢复计算。",
         sms_to=appeal.contact_phone,
+        anchor=notify.SUPPLY_FORM,
     )
     return appeal
+
+
+def _resume_clock(appeal, now) -> list[str]:
+    """The clock runs again after a pause: the due times move by the working days paused (RESUME, SUPPLY)."""
+    fields = deadlines.shift_for_pause(appeal, appeal.paused_at or now, now)
+    appeal.paused_at = None
+    return [*fields, "paused_at"]
 
 
 @transaction.atomic
 def appeal_resume(*, appeal_id: int, by, note: str = ""):
     appeal, v = begin(appeal_id, by, Action.RESUME, note=note)
-    now = timezone.now()
-    fields = deadlines.shift_for_pause(appeal, appeal.paused_at or now, now)
-    appeal.paused_at = None
-    return transition(appeal, Action.RESUME, by, fields=[*fields, "paused_at"], note=v["note"])
+    fields = _resume_clock(appeal, timezone.now())
+    return transition(appeal, Action.RESUME, by, fields=fields, note=v["note"])
+
+
+@transaction.atomic
+def appeal_supply(*, appeal_id: int, by, content: str, files=()):
+    """The enterprise (or the cadre who filed for it) answers a pause with text and files: the material is
+    recorded on the event, the clock resumes as RESUME does, and the lead department is told."""
+    appeal, v = begin(appeal_id, by, Action.SUPPLY, content=content)
+    saved = save_attachments(appeal, files, by=by, kind=AttachmentKind.SUPPLY)
+    fields = _resume_clock(appeal, timezone.now())
+    transition(appeal, Action.SUPPLY, by, fields=fields, note=v["content"], data=attachment_data(saved))
+    body = v["content"] + (f"\n（附件 {len(saved)} 个）" if saved else "") + "\n办理时限已恢复计算"
+    if appeal.reply_due_at:
+        body += f"，答复期限 {timezone.localtime(appeal.reply_due_at):%Y-%m-%d %H:%M}"
+    notify.notify(
+        notify.department_users(appeal.department_id),
+        appeal,
+        f"企业已补充材料：{notify.link_text(appeal)}",
+        body + "。",
+        anchor=notify.TIMELINE,
+    )
+    return appeal
 
 
 @transaction.atomic

@@ -222,11 +222,14 @@ class Action(models.TextChoices):
     REOPEN = "reopen", _("重办")
     CLOSE = "close", _("办结")
     ESCALATE = "escalate", _("提级")
+    # An overdue escalation withdrawn when an extension approved late removes its cause (issue 10).
+    DEESCALATE = "deescalate", _("撤销提级")
     SUPERVISE = "supervise", _("督办")
     EXTEND = "extend", _("申请延期")
     APPROVE_EXTENSION = "approve_extension", _("审批延期")
     PAUSE = "pause", _("暂停")
     RESUME = "resume", _("恢复")
+    SUPPLY = "supply", _("补充材料")
     MERGE = "merge", _("合并")
     UNMERGE = "unmerge", _("撤销合并")
     WARN = "warn", _("到期预警")
@@ -309,16 +312,69 @@ def attachment_path(instance, filename):
     return f"appeals/{instance.appeal_id}/{filename}"
 
 
+class AttachmentKind(models.TextChoices):
+    """What a file came with: the appeal itself, the enterprise's supplied material, the department's reply.
+    The event of a supply or reply names its files by id in its (hashed) data."""
+
+    APPEAL = "appeal", _("诉求材料")
+    SUPPLY = "supply", _("补充材料")
+    REPLY = "reply", _("答复附件")
+
+
 class Attachment(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path)
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.APPEAL)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class ReplyTemplate(models.Model):
+    """A department's reply template (常用语): offered above the reply box, managed by its own staff."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="reply_templates", verbose_name="部门"
+    )
+    title = models.CharField("名称", max_length=60)
+    text = models.TextField("内容")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新时间")
+
+    class Meta:
+        ordering = ["department_id", "title"]
+        verbose_name = verbose_name_plural = "答复常用语"
+        constraints = [
+            models.UniqueConstraint(fields=["department", "title"], name="reply_template_dept_title")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class InternalNote(models.Model):
+    """内部备注: a remark among the handling departments and the center. Never an Event (the timeline,
+    the API's events and every print of them reach the enterprise), never in a notification."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="internal_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The author's department when writing (None for the center without one): who said it, later too.
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField("内部备注")
+    created_at = models.DateTimeField("时间")
+
+    class Meta:
+        ordering = ["appeal_id", "created_at", "id"]
+        verbose_name = verbose_name_plural = "内部备注"
+        indexes = [models.Index(fields=["appeal", "created_at"], name="internal_note_appeal")]
 
 
 class MetricWeights(models.Model):

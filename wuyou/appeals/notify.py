@@ -1,6 +1,7 @@
 """Who hears about what in the appeals loop. Delivery is the notifications app's
 (wuyou.notifications.services.notify): inbox and outbox rows in the caller's transaction."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wuyou.notifications import kinds
@@ -28,10 +29,23 @@ def enterprise_users(appeal: Appeal):
     return User.objects.filter(enterprise_id=appeal.enterprise_id, is_active=True)
 
 
-def appeal_link(appeal_id: int) -> str:
+def enterprise_side_users(appeal: Appeal):
+    """The enterprise's users and the cadre who filed for it: those who may answer for the enterprise."""
+    filed_by_cadre = Q(pk=appeal.created_by_id, role=Role.CADRE) if appeal.created_by_id else Q(pk__in=[])
+    return User.objects.filter(Q(enterprise_id=appeal.enterprise_id) | filed_by_cadre, is_active=True)
+
+
+def appeal_link(appeal_id: int, anchor: str = "") -> str:
     # The path of appeal_detail, written out: the sweeps build tens of thousands per run, and
     # the 0002 data migration of wuyou.notifications writes the same form for older rows.
-    return f"/appeals/{appeal_id}/"
+    # `anchor`: the part of the page where the notification's action is taken (ANCHORS).
+    return f"/appeals/{appeal_id}/" + (f"#{anchor}" if anchor else "")
+
+
+# Places on the appeal page a notification may lead to (ids in templates/appeals/detail.html).
+SUPPLY_FORM = "act-supply"  # the enterprise's 补充材料 form, open while the appeal is paused
+TIMELINE = "timeline"  # the 办理过程, where the supplied material shows
+ANCHORS = frozenset({SUPPLY_FORM, TIMELINE})
 
 
 def appeal_subject(appeal_id: int) -> str:
@@ -47,12 +61,14 @@ def notify(
     email: bool = True,
     sms_to: str = "",
     kind: str = KIND,
+    anchor: str = "",
 ):
+    assert not anchor or anchor in ANCHORS, anchor
     notifications.notify(
         users,
         title=title,
         body=body,
-        link=appeal_link(appeal.pk) if appeal else "",
+        link=appeal_link(appeal.pk, anchor) if appeal else "",
         subject=appeal_subject(appeal.pk) if appeal else "",
         kind=kind,
         email=email,

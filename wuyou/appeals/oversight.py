@@ -1,6 +1,6 @@
 """The center's oversight of the loop: reopen (重办), close (办结), escalate (提级督办), supervise
-(督办) and decide extension requests. Escalation by the worker's sweeps shares `Escalation` with the
-person's action, so both write the same event, supervision order and notices."""
+(督办); extension requests are decided in extension_requests. Escalation by the worker's sweeps shares
+`Escalation` with the person's action, so both write the same event, supervision order and notices."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +12,10 @@ from wuyou.workdays.calendar import workday_deadline
 from . import deadlines, notify
 from .audit import record_event
 from .escalation import DEPARTMENT_ROLES, Escalation
-from .models import Action, Appeal, Extension, Supervision
+
+# Extension decisions live in extension_requests (the rule for a late approval); re-exported for services.
+from .extension_requests import appeal_approve_extension  # noqa: F401
+from .models import Action, Appeal, Supervision
 from .steps import begin, transition
 from .transitions import FLOW
 
@@ -126,36 +129,3 @@ def appeal_supervise(*, appeal_id: int, by, note: str, due_days: int | None = No
         sms_to="",
     )
     return sup
-
-
-@transaction.atomic
-def appeal_approve_extension(*, appeal_id: int, by, approve: bool, note: str = ""):
-    appeal, v = begin(appeal_id, by, Action.APPROVE_EXTENSION, approve=approve, note=note)
-    approve = bool(v["approve"])
-    ext = appeal.extensions.select_for_update().filter(decision=Extension.Decision.PENDING).first()
-    if ext is None:
-        raise InvalidTransition("没有待审批的延期申请", code="no_pending_extension")
-    now = timezone.now()
-    ext.decision = Extension.Decision.APPROVED if approve else Extension.Decision.DENIED
-    ext.decided_by, ext.decided_at = by, now
-    ext.save(update_fields=["decision", "decided_by", "decided_at"])
-    fields = []
-    if approve:
-        appeal.extension_used = True
-        fields = ["extension_used", *deadlines.extend_reply_deadline(appeal, ext.working_days)]
-    transition(
-        appeal,
-        Action.APPROVE_EXTENSION,
-        by,
-        fields=fields,
-        note=v["note"],
-        data={"approve": approve, "working_days": ext.working_days},
-    )
-    verdict = "已批准" if approve else "未批准"
-    notify.notify(
-        notify.department_users(appeal.department_id),
-        appeal,
-        f"延期{verdict}：{notify.link_text(appeal)}",
-        v["note"],
-    )
-    return appeal

@@ -2,7 +2,7 @@
 center's decisions and escalation), `merging`. This module is their one import point and holds
 `perform`, which runs any action of the workflow table by name with a dict of inputs (form or JSON)."""
 
-from wuyou.core.errors import NotFound
+from wuyou.core.errors import InvalidInput, NotFound
 from wuyou.core.workflow import EXPECTED_STATUS
 
 from .handling import (
@@ -19,6 +19,7 @@ from .handling import (
     appeal_resume,
     appeal_return,
     appeal_sign,
+    appeal_supply,
     appeal_withdraw,
 )
 from .intake import appeal_submit
@@ -32,7 +33,7 @@ from .oversight import (
     appeal_supervise,
     escalate_locked,
 )
-from .transitions import ACTION_NAMES, FLOW
+from .transitions import ACTION_NAMES, FILE_INPUTS, FLOW
 
 __all__ = [
     "ACTION_NAMES",
@@ -62,18 +63,25 @@ SERVICES = {
     Action.APPROVE_EXTENSION: appeal_approve_extension,
     Action.PAUSE: appeal_pause,
     Action.RESUME: appeal_resume,
+    Action.SUPPLY: appeal_supply,
     Action.MERGE: appeal_merge,
     Action.UNMERGE: appeal_unmerge,
 }
 assert set(SERVICES) == set(ACTION_NAMES), "every action a person takes has a service, and only those"
 
 
-def perform(action: str, *, appeal_id: int, by, data: dict):
-    """Run an action by name with a dict of raw inputs; the service validates them after its checks."""
+def perform(action: str, *, appeal_id: int, by, data: dict, files=None):
+    """Run an action by name with a dict of raw inputs; the service validates them after its checks.
+
+    `files`: uploads for the actions of FILE_INPUTS (supply, reply); any other action refuses them."""
     if action not in SERVICES:
         raise NotFound(f"未知操作：{action}", code="unknown_action")
     data = data or {}
     raw = FLOW.service_inputs(action, data)
+    if action in FILE_INPUTS:
+        raw["files"] = list(files or [])
+    elif files:
+        raise InvalidInput(f"「{FLOW.rule(action).label}」不接受附件", code="files_not_allowed")
     # The kernel refuses with 409 stale_state when the appeal changed since the caller looked.
     with FLOW.expecting(appeal_id, data.get(EXPECTED_STATUS)):
         return SERVICES[action](appeal_id=appeal_id, by=by, **raw)

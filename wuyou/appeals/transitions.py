@@ -104,7 +104,8 @@ RULES = [
         to=S.WITHDRAWN,
         roles=ENTERPRISE_SIDE,
         scope=own,
-        inputs=(reason("撤回理由", required=False, max_len=2000),),
+        # Irreversible: the page asks for confirmation, and everyone must say why (reason_required).
+        inputs=(reason("撤回理由", max_len=2000),),
     ),
     rule(A.SIGN, frozenset({S.DISPATCHED}), to=S.IN_PROGRESS, roles=DEPT, scope=lead),
     rule(
@@ -219,6 +220,8 @@ RULES = [
         inputs=(
             Input("approve", "是否批准", kind="bool", default=False),
             Input("note", "审批意见", max_len=2000),
+            # Required when not approving (reason_required): the service checks it, as it depends on approve.
+            reason("不批准理由", required=False, max_len=1000),
         ),
     ),
     rule(
@@ -240,6 +243,16 @@ RULES = [
         inputs=(Input("note", "说明", max_len=2000),),
     ),
     rule(
+        A.SUPPLY,
+        frozenset({S.PAUSED}),
+        to=S.IN_PROGRESS,
+        roles=ENTERPRISE_SIDE,
+        scope=own,
+        title=_("补充材料（回复部门）"),
+        # The answer to a pause: it resumes the clock as RESUME does; files come beside it (FILE_INPUTS).
+        inputs=(Input("content", "补充说明", required=True, max_len=5000),),
+    ),
+    rule(
         A.MERGE,
         frozenset({S.SUBMITTED, *OPEN_HANDLING}),
         to=S.MERGED,
@@ -253,6 +266,9 @@ RULES = [
     rule(A.URGE, frozenset({S.DISPATCHED}), system=True),
     rule(A.AUTO_CLOSE, frozenset({S.REPLIED}), to=S.CLOSED, system=True),
 ]
+
+# Actions that take uploaded files beside their inputs (multipart `files`), with the files' label.
+FILE_INPUTS = {A.SUPPLY: "补充材料附件", A.REPLY: "答复附件"}
 
 FLOW = Workflow(
     "appeal",

@@ -131,6 +131,9 @@ def appeal_detail(request, pk):
     }
     ctx.update(action_context(appeal, request.user))
     ctx["panels"] = render_detail_panels(request, appeal)
+    from .views_supply import desk_context  # issue 10: supply, reply files, notes, templates
+
+    ctx.update(desk_context(request, appeal, ctx))
     return render(request, "appeals/detail.html", ctx)
 
 
@@ -239,16 +242,6 @@ def center_supervision(request):
     return render(
         request, "appeals/center_supervision.html", {"page": paginate(request, qs), "now": timezone.now()}
     )
-
-
-@role_required(access.CENTER)
-def center_extensions(request):
-    qs = (
-        Extension.objects.filter(decision=Extension.Decision.PENDING)
-        .select_related("appeal", "appeal__department", "requested_by")
-        .order_by("requested_at")
-    )
-    return render(request, "appeals/center_extensions.html", {"page": paginate(request, qs)})
 
 
 @role_required(access.DEPT)

@@ -13,6 +13,7 @@ from wuyou.orgs.access import CENTER, DEPT, READ_ALL, STAFF, has_role
 from . import engine, similarity
 from .learned import Example
 from .models import Cluster, ClusterMember
+from .similarity import SAME_PROBLEM_THRESHOLD
 
 # The department that finally handled an appeal is its label: it replied (and the appeal was not reopened).
 LABELLED_STATUSES = [Status.REPLIED, Status.REVIEWING, Status.CLOSED]
@@ -105,6 +106,35 @@ def similar_for(user, *, appeal=None, text: str = "", limit: int = 5, now=None) 
             scored.append((other, s))
     scored.sort(key=lambda pair: -pair[1])
     return scored[:limit]
+
+
+def _ago(then, now) -> str:
+    days = (timezone.localdate(now) - timezone.localdate(then)).days
+    if days <= 0:
+        return "今天"
+    if days == 1:
+        return "昨天"
+    return f"{days} 天前"
+
+
+def similar_in_words(text: str, other: Appeal, now=None) -> str:
+    """Why `other` looks like the appeal being written, for the enterprise at intake: what the two share
+    (the place, the kind of problem) and when, as 「栗雨工业园的停电诉求，3 天前」, never a score."""
+    now = now or timezone.now()
+    mine = similarity.features(text, now)
+    theirs = similarity.features(appeal_text(other), other.created_at)
+    places = sorted(mine.places & theirs.places) or sorted(mine.wide_places & theirs.wide_places)
+    kinds = [similarity.kind_label(k) for k in sorted(mine.kinds & theirs.kinds)]
+    where = f"同在{places[0]}的" if places else ("同类的" if kinds else "")
+    what = f"{'、'.join(kinds[:2])}诉求" if kinds else "内容相近的诉求"
+    return f"{where}{what}，{_ago(other.created_at, now)}"
+
+
+def similar_at_intake(user, text: str, limit: int = 3) -> list[tuple[Appeal, str]]:
+    """Only confident matches while an enterprise writes an appeal (the same problem, by the score the
+    dispatch tuning set), each with its reason in words."""
+    found = similar_for(user, text=text, limit=limit)
+    return [(o, similar_in_words(text, o)) for o, score in found if score >= SAME_PROBLEM_THRESHOLD]
 
 
 def clusters_for_appeal(appeal_id: int):

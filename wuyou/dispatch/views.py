@@ -14,7 +14,6 @@ from wuyou.orgs.models import Department
 
 from . import selectors, services
 from .models import AutoDispatchRule, Cluster, ModelVersion
-from .similarity import SAME_PROBLEM_THRESHOLD
 from .transitions import FLOW
 
 
@@ -179,9 +178,5 @@ def similar_intake(request):
     if not has_role(request.user, SUBMITTERS):
         raise PermissionDenied("无权访问")
     text = f"{request.GET.get('title', '')}\n{request.GET.get('content', '')}"[:5000]
-    found = selectors.similar_for(request.user, text=text) if len(text.strip()) >= 4 else []
-    return render(
-        request,
-        "dispatch/_similar_list.html",
-        {"similar": found, "same": SAME_PROBLEM_THRESHOLD, "intake": True},
-    )
+    found = selectors.similar_at_intake(request.user, text) if len(text.strip()) >= 4 else []
+    return render(request, "dispatch/_similar_intake.html", {"similar": found})

@@ -40,6 +40,13 @@ class ReportForm(SafeTextForm):
         widget=forms.TextInput(attrs={"type": "tel"}),
     )
     files = MultipleFileField(label="证据材料（可选，PDF、图片、Word、Excel）", required=False)
+    # A signed-in enterprise chooses (issue 10): by name, or 「匿名举报」 filed without the account link.
+    reporting_as = forms.ChoiceField(
+        label="举报方式",
+        choices=[("named", "实名举报"), ("anonymous", "匿名举报")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

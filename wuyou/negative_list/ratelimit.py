@@ -12,9 +12,8 @@ core.throttle's check_quotas and count_quotas."""
 
 from django.conf import settings
 
-from wuyou.core.clientaddr import client_address
-
 from wuyou.core import throttle
+from wuyou.core.clientaddr import client_address
 
 DEFAULTS = {
     # name: (max hits, window seconds)

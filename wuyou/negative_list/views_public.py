@@ -68,8 +68,10 @@ def report_new(request):
     if request.method == "POST" and kind != "staff" and form.is_valid():
         d = form.cleaned_data
         try:
+            # 「匿名举报」 by a signed-in enterprise: filed as by anyone, with no link to the account.
+            named = kind == "enterprise" and d.get("reporting_as") != "anonymous"
             report, secret = services.report_submit(
-                by=request.user if kind == "enterprise" else None,
+                by=request.user if named else None,
                 items=form.item_codes(),
                 department=d["department"],
                 official=d["official"],

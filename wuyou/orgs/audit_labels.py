@@ -49,6 +49,14 @@ ACTIONS = {
     # The reveal itself is nl_report.identity_revealed (subject: the report); this one is the
     # investigator's side of it (subject: the account), listed with the other authentication events.
     "auth.identity_revealed": "调阅举报人身份",
+    # Enterprise self-service accounts (issue 10).
+    "auth.registered": "企业自助注册",
+    "auth.registration_approved": "批准企业注册",
+    "auth.registration_rejected": "驳回企业注册",
+    "auth.password_reset_sms": "短信验证重置密码",
+    "auth.sms_code_exhausted": "短信验证码错误次数超限",
+    "auth.user_added": "企业管理员添加用户",
+    "auth.user_removed": "企业管理员停用用户",
 }
 # Categories of the audit page's 类别 filter: query value → (label, action prefix).
 CATEGORIES = {"auth": ("登录认证", "auth.")}

@@ -37,10 +37,26 @@ EVENTS = (
     "twofactor_failed",
     "recovery_code_used",
     "identity_revealed",
+    # Enterprise self-service accounts (issue 10, orgs.registration).
+    "registered",
+    "registration_approved",
+    "registration_rejected",
+    "password_reset_sms",
+    "sms_code_exhausted",
+    "user_added",
+    "user_removed",
 )
 PREFIX = "auth."
 # Events the account holder alone can cause, attributed to them when the request has no signed-in user.
-_OWN_ACTS = {"login_ok", "token_issued", "logout", "password_changed", "recovery_code_used"}
+_OWN_ACTS = {
+    "login_ok",
+    "token_issued",
+    "logout",
+    "password_changed",
+    "recovery_code_used",
+    "registered",
+    "password_reset_sms",
+}
 # Client-supplied text is bounded: an attacker must not grow the chain with long headers.
 _UA_MAX = 200
 _USERNAME_MAX = 150

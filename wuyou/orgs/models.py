@@ -93,6 +93,10 @@ class User(AbstractUser):
         Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     phone = models.CharField("手机", max_length=20, blank=True)
+    # 企业管理员 (issue 10): an enterprise user who adds and removes the users of their own enterprise.
+    # A flag, not a role: every rule for enterprise users still applies to them (orgs.registration).
+    # db_default: rows written by code that predates the column (older migrations' states) still insert.
+    is_enterprise_admin = models.BooleanField("企业管理员", default=False, db_default=False)
     failed_logins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 
@@ -167,3 +171,7 @@ class ApiToken(models.Model):
             cls.objects.filter(pk__in=surplus).delete()
             auth_events.record("tokens_revoked", user=user, note=f"cap: {len(surplus)}")
         return raw
+
+
+# Enterprise self-service accounts (issue 10): their tables live beside the code that uses them.
+from .models_registration import Registration, SmsCode  # noqa: E402, F401

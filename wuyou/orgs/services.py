@@ -61,10 +61,50 @@ def _uscc(value) -> str:
     return clean_uscc(excel.text(value))
 
 
+# GB/T 4754-2017 门类: exports show the name, imports take the letter, the name or both ("C 制造业").
+INDUSTRY_NAMES = {
+    "A": "农、林、牧、渔业",
+    "B": "采矿业",
+    "C": "制造业",
+    "D": "电力、热力、燃气及水生产和供应业",
+    "E": "建筑业",
+    "F": "批发和零售业",
+    "G": "交通运输、仓储和邮政业",
+    "H": "住宿和餐饮业",
+    "I": "信息传输、软件和信息技术服务业",
+    "J": "金融业",
+    "K": "房地产业",
+    "L": "租赁和商务服务业",
+    "M": "科学研究和技术服务业",
+    "N": "水利、环境和公共设施管理业",
+    "O": "居民服务、修理和其他服务业",
+    "P": "教育",
+    "Q": "卫生和社会工作",
+    "R": "文化、体育和娱乐业",
+    "S": "公共管理、社会保障和社会组织",
+    "T": "国际组织",
+}
+_INDUSTRY_BY_NAME = {name: letter for letter, name in INDUSTRY_NAMES.items()}
+
+
+def industry_label(letter: str) -> str:
+    """「C 制造业」: the letter and its name, as exports show an enterprise's industry."""
+    name = INDUSTRY_NAMES.get(letter or "")
+    return f"{letter} {name}" if name else (letter or "")
+
+
 def _industry(value) -> str:
-    industry = excel.text(value).upper()
+    industry = excel.text(value).replace("，", "、").strip()
+    if industry in _INDUSTRY_BY_NAME:
+        return _INDUSTRY_BY_NAME[industry]
+    head, rest = industry[:1].upper(), industry[1:].strip()
+    if rest and INDUSTRY_NAMES.get(head) == rest:
+        return head  # "C 制造业", "C制造业": what the export writes
+    industry = industry.upper()
     if len(industry) != 1 or industry not in INDUSTRY_SECTIONS:
-        raise ValueError(f"行业门类「{industry}」无效，应为 GB/T 4754 门类字母 A–T")
+        raise ValueError(
+            f"行业门类「{excel.text(value)}」无效，应为 GB/T 4754 门类字母 A–T 或门类名称（如 C 或 制造业）"
+        )
     return industry
 
 
@@ -157,9 +197,9 @@ def enterprise_sheet(districts: dict | None = None) -> excel.Sheet:
                 parse=_industry,
                 width=10,
                 example="C",
-                choices=[(x, x) for x in INDUSTRY_SECTIONS],
+                choices=[(x, industry_label(x)) for x in INDUSTRY_SECTIONS],
                 strict=False,
-                note="GB/T 4754 门类字母 A–T，如 C 为制造业",
+                note="GB/T 4754 门类：字母、名称或两者，如 C、制造业 或 C 制造业",
             ),
             C(
                 "size",
@@ -241,17 +281,24 @@ def enterprises_import(*, content: bytes, by=None) -> dict:
     return result
 
 
-def enterprises_export(queryset=None) -> bytes:
-    qs = (
-        (queryset if queryset is not None else Enterprise.objects.all())
-        .select_related("district")
-        .order_by("uscc")
-    )
+def filter_enterprises(qs, q: str = ""):
+    """The register page's search: a name fragment or an exact credit code."""
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q) | qs.filter(uscc__iexact=q)
+    return qs
+
+
+def enterprises_export(queryset=None, *, q: str = "") -> bytes:
+    """The register as the import reads it, with names rather than codes: the district's name and the
+    industry's letter and name (「C 制造业」); `q` applies the page's search."""
+    qs = filter_enterprises(queryset if queryset is not None else Enterprise.objects.all(), q)
+    qs = qs.select_related("district").order_by("uscc")
     rows = (
         {
             "uscc": e.uscc,
             "name": e.name,
-            "district": e.district.code,
+            "district": e.district.name,
             "industry": e.industry,
             "size": e.size,
             "tags": e.tags,

@@ -72,11 +72,12 @@ def enterprise_list(request):
 @login_required
 def enterprise_export(request):
     staff_only(request.user)
-    response = HttpResponse(
-        enterprises_export(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    # The page's search applies: the export is what the list shows, all pages of it.
+    return HttpResponse(
+        enterprises_export(q=request.GET.get("q", "")),
+        content_type=excel.CONTENT_TYPE,
+        headers=excel.response_headers("企业名录.xlsx"),
     )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''enterprises.xlsx"
-    return response
 
 
 @login_required

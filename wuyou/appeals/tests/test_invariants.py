@@ -17,7 +17,7 @@ ACTORS = ["ent_user", "competitor_user", "center", "handler", "leader", "other_h
 INPUTS = {
     "dispatch": {"department": "gdgs", "co_departments": ["zjj"]},
     "reject": {"reason": "不属于受理范围"},
-    "withdraw": {},
+    "withdraw": {"reason": "问题已自行解决"},
     "sign": {},
     "return": {"reason": "非本单位职责"},
     "opinion": {"content": "协办意见"},
@@ -32,6 +32,7 @@ INPUTS = {
     "approve_extension": {"approve": True},
     "pause": {"reason": "补充材料"},
     "resume": {},
+    "supply": {"content": "已补充用电报装材料"},
     "merge": {},
     "unmerge": {},
 }
@@ -52,6 +53,8 @@ FULL_LOOP = [
     ("approve_extension", "center"),
     ("pause", "handler"),
     ("resume", "handler"),
+    ("pause", "leader"),
+    ("supply", "ent_user"),
     ("supervise", "center"),
     ("escalate", "center"),
     ("reply", "handler"),

@@ -151,13 +151,13 @@ def test_merge_and_undo(p):
 def test_enterprise_withdraws_before_dispatch_only(p):
     a = submit(p)
     with pytest.raises(NotFound):
-        s.appeal_withdraw(appeal_id=a.pk, by=p.competitor_user)
-    a = s.appeal_withdraw(appeal_id=a.pk, by=p.ent_user)
+        s.appeal_withdraw(appeal_id=a.pk, by=p.competitor_user, reason="问题已解决")
+    a = s.appeal_withdraw(appeal_id=a.pk, by=p.ent_user, reason="问题已解决")
     assert a.status == Status.WITHDRAWN
     b = submit(p)
     s.appeal_dispatch(appeal_id=b.pk, by=p.center, department="gdgs")
     with pytest.raises(InvalidTransition):
-        s.appeal_withdraw(appeal_id=b.pk, by=p.ent_user)
+        s.appeal_withdraw(appeal_id=b.pk, by=p.ent_user, reason="问题已解决")
 
 
 def test_bad_input_is_refused_with_chinese_message_and_no_row(p):

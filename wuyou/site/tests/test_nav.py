@@ -82,5 +82,6 @@ def test_visitors_see_the_public_links(client):
     assert [(i["url"], str(i["label"])) for i in res.context["public_nav_items"]] == [
         (reverse("nl_index"), "不刁难企业负面清单"),
         (reverse("nl_track"), "举报查询"),
+        (reverse("register"), "企业注册"),  # enterprises open their own accounts (issue 10)
     ]
     assert f'<a href="{reverse("nl_track")}">举报查询</a>' in html
