@@ -34,7 +34,7 @@ def parse_args(argv=None):
         "--skip",
         action="append",
         default=[],
-        choices=["intake", "inbox", "sweep", "stats", "login", "export"],
+        choices=["intake", "inbox", "sweep", "stats", "login", "export", "search"],
     )
     p.add_argument(
         "--export-rows", type=int, default=100_000, help="appeals written to .xlsx (default 100,000)"
@@ -221,6 +221,15 @@ def main(argv=None) -> int:
             f"peak RSS +{e.get('peak_rss_growth_mb', '?')} MB; tracemalloc peak {e.get('tracemalloc_peak_mb')} MB "
             f"({e.get('tracemalloc_peak_small_mb')} MB for {e.get('tracemalloc_peak_small_rows')} rows)"
         )
+
+    if "search" not in args.skip:
+        from . import search
+
+        log("search: the 全部诉求 page for 「停电」 and 「频繁停电」 as the center …")
+        results["search"] = search.measure_search()
+        for word in search.WORDS:
+            m = results["search"][word]
+            log(f"search 「{word}」: p50 {m['p50_ms']} ms p95 {m['p95_ms']} ms, index used {m['index_used']}")
 
     results["total_seconds"] = round(time.time() - started, 1)
     results["machine"]["loadavg_at_end"] = common.loadavg()

@@ -184,6 +184,19 @@ def rows(r: dict) -> list[tuple[str, str, str, str]]:
                     _ok(j["best_s"], t.get("stats_s", 0.5)),
                 )
             )
+    if "search" in r:
+        srch = r["search"]
+        for word, m in srch.items():
+            if isinstance(m, dict):
+                used = {True: "yes", False: "no", None: "n/a"}[m.get("index_used")]
+                out.append(
+                    (
+                        f"search 「{word}」 over {srch.get('appeals', 0):,} appeals",
+                        f"p50 {m['p50_ms']} ms, p95 {m['p95_ms']} ms, index used: {used} (EXPLAIN)",
+                        "",
+                        "",
+                    )
+                )
     if "export" in r:
         e = r["export"]
         target = t.get("export_s", 30.0)

@@ -87,3 +87,23 @@ def test_export_measurement_runs(tiny):
     assert m["tracemalloc_peak_mb"] > 0
     table = report.table({"appeals": 300, "generation": tiny.__dict__, "export": m})
     assert "export 200 appeals to xlsx" in table and "peak memory" in table
+
+
+def test_search_measurement_runs(tiny):
+    """bench/search.py (issue 10, item 4): the search page timed for its words, with the plan's index."""
+    from django.db import connection
+
+    from bench import search
+
+    generate.ensure_actors(20)  # the center user the search runs as
+    m = search.measure_search(reps=3)
+    assert m["appeals"] == 300
+    for word in search.WORDS:
+        assert m[word]["n"] == 3 and m[word]["p95_ms"] >= m[word]["p50_ms"] > 0
+        if connection.vendor != "postgresql":
+            assert m[word]["index_used"] is None  # no trigram index off PostgreSQL
+    assert m["停电"]["rows"] > 0  # the generator's titles hold the word
+    if connection.vendor == "postgresql":  # whether the planner takes an index on 300 rows is its choice
+        assert all(isinstance(m[word]["index_used"], bool) for word in search.WORDS)
+    table = report.table({"appeals": 300, "generation": tiny.__dict__, "search": m})
+    assert "search 「停电」 over 300 appeals" in table and "index used:" in table

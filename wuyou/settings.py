@@ -420,3 +420,11 @@ SMS_SEND_LIMITS = {
 }
 WORKER_TASKS.insert(WORKER_TASKS.index("wuyou.notifications.tasks.deliver"), "wuyou.orgs.sms_codes.purge")
 NO_STORE_PATH_PREFIXES.append("/register/")
+
+# --- issue 10: search and saved views ---
+# Saved views of the search page (appeals.views_search): how many one user may keep.
+SAVED_VIEWS_PER_USER = int(os.environ.get("SAVED_VIEWS_PER_USER", "30"))
+
+# --- issue 10: the desk ---
+
+# --- issue 10: me too ---

@@ -195,11 +195,28 @@ PAGES: dict[str, tuple[Case, ...]] = {
         Case("POST", allow=frozenset({"ent_user"}), kwargs="appeal"),
     ),
     "appeal_note_add": (Case("POST", allow=NOTE_READERS, kwargs="appeal"),),
+    # issue 10, item 11 (我也遇到): only users of the appeal's enterprise; ent_user filed it (no need).
+    "appeal_follow": (
+        Case("POST", kwargs="appeal", flash=frozenset({"ent_user"}), note="the filer: back with the reason"),
+    ),
+    "appeal_unfollow": (Case("POST", allow=frozenset({"ent_user"}), kwargs="appeal"),),
     "reply_templates": (
         Case("GET", allow=DEPT),
         Case("POST", allow=DEPT, note="an empty form is shown again with errors"),
     ),
-    "appeal_search": (Case("GET", allow=OVERSIGHT),),
+    # issue 10, item 4: search for oversight and the departments (their whole history, never another's
+    # appeal); saved views: one's own only (another's id: 404, as one that does not exist).
+    "appeal_search": (
+        Case("GET", allow=OVERSIGHT | DEPT, hide="appeal", hide_from=frozenset({"other_handler", "jw"})),
+        Case("GET", allow=OVERSIGHT | DEPT, query={"q": "停电", "sort": "-due", "overdue": "no"}),
+        Case("GET", allow=OVERSIGHT | DEPT, query={"sort": "password", "level": "9"}, status=400),
+    ),
+    "appeal_view_save": (
+        Case("POST", allow=OVERSIGHT | DEPT, status=302, note="an empty name: back with an error"),
+    ),
+    "appeal_view_delete": (
+        Case("POST", allow=OVERSIGHT | DEPT, extra={"pk": 999_999}, status=404, note="none of one's own"),
+    ),
     "center_queue": (Case("GET", allow=CENTER),),
     "center_board": (Case("GET", allow=OVERSIGHT),),
     "center_supervision": (Case("GET", allow=OVERSIGHT),),
@@ -223,8 +240,11 @@ PAGES: dict[str, tuple[Case, ...]] = {
     "center_board_export": (Case("GET", allow=OVERSIGHT),),
     "center_supervision_export": (Case("GET", allow=OVERSIGHT),),
     "dept_inbox_export": (Case("GET", allow=DEPT),),
+    # issue 10, item 3 (the desk): bulk actions; an empty form goes back to the list with an error.
+    "dept_bulk_sign": (Case("POST", allow=DEPT, note="nothing checked: back to the inbox"),),
+    "center_bulk_dispatch": (Case("POST", allow=CENTER, note="no department: back to the queue"),),
     "team_queue_export": (Case("GET", allow=frozenset({"team"})),),
-    "appeal_search_export": (Case("GET", allow=OVERSIGHT),),
+    "appeal_search_export": (Case("GET", allow=OVERSIGHT | DEPT),),
     "ranking_export": (Case("GET", allow=STATS),),
     # The case file: whoever sees the appeal. The 交办单 and 督办单 (instructions to the departments): the
     # staff who see it, never the enterprise side (403). An unknown sheet: 404 for everyone.

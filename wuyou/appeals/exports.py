@@ -40,11 +40,10 @@ from openpyxl.utils import get_column_letter
 
 from wuyou.core import excel
 from wuyou.core.errors import InvalidInput
-from wuyou.orgs.models import Department
 from wuyou.orgs.services import industry_label
 from wuyou.orgs.validators import mask_phone
 
-from . import selectors
+from . import finding, selectors
 from .api_stats import period
 from .escalation import LEVEL_LABEL
 from .metrics import department_stats, weights
@@ -732,28 +731,12 @@ def team_queue(user, params) -> Listing:
 
 
 def search_queryset(user, params) -> tuple[QuerySet[Appeal], list[str]]:
-    """The search page's rows (views.appeal_search) and its filters in words."""
-    overdue = {"yes": True, "no": False}.get(params.get("overdue", ""))
-    status = params.get("status") or None
-    department = params.get("department") or None
-    q = (params.get("q") or "").strip() or None
-    qs = selectors.search(user, status=status, department=department, overdue=overdue, q=q)
-    category = params.get("category")
-    if category in Category.values:
-        qs = qs.filter(category=category)
-    words = []
-    if q:
-        words.append(f"关键词：{q}")
-    if status:
-        words.append(f"状态：{_labels(Status.choices).get(status, status)}")
-    if category in Category.values:
-        words.append(f"类别：{_labels(Category.choices)[category]}")
-    if department:
-        name = Department.objects.filter(code=department).values_list("name", flat=True).first()
-        words.append(f"主办部门：{name or department}")
-    if overdue is not None:
-        words.append("已超期" if overdue else "未超期")
-    return qs, words
+    """The search page's rows (views_search.appeal_search) and its filters in words: the same parameters,
+    read by appeals.finding (invalid ones: no rows; the view answers 400 before this)."""
+    found = finding.parse(params)
+    if not found.valid:
+        return Appeal.objects.none(), []
+    return selectors.search(user, **found.filters), finding.describe(found)
 
 
 def appeal_search(user, params) -> Listing:

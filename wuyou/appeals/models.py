@@ -386,3 +386,41 @@ class MetricWeights(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "考核权重"
+
+
+class SavedView(models.Model):
+    """A user's saved search (issue 10, item 4): a name and the search page's query string. Only its
+    owner lists, opens or deletes it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_appeal_views"
+    )
+    name = models.CharField("名称", max_length=40)
+    query = models.CharField("查询条件", max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_view_user_name")]
+        verbose_name = verbose_name_plural = "已保存的查询"
+
+    def __str__(self):
+        return self.name
+
+
+class Follower(models.Model):
+    """「我也遇到」(issue 10, item 11): a user of the appeal's own enterprise who met it among the similar
+    appeals at intake and follows it instead of filing the same problem again. Not a state change of the
+    appeal (no Event); written and audited by appeals.following."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="followers")
+    # The follower's enterprise when following: always the appeal's (the visibility rule), kept so a
+    # follower who later moves to another enterprise is no longer told anything (following.followers).
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField("关注时间")
+
+    class Meta:
+        ordering = ["appeal_id", "created_at", "id"]
+        verbose_name = verbose_name_plural = "诉求关注（我也遇到）"
+        constraints = [models.UniqueConstraint(fields=["appeal", "user"], name="follower_appeal_user")]

@@ -24,7 +24,13 @@ register(
 register(name="dept_inbox", label=_("部门收件箱"), visible=lambda u: has_role(u, access.DEPT), order=70)
 register(name="reply_templates", label=_("常用语"), visible=lambda u: has_role(u, access.DEPT), order=75)
 register(name="team_queue", label=_("专班案件"), visible=lambda u: has_role(u, access.TEAM), order=80)
-register(name="appeal_search", label=_("全部诉求"), visible=lambda u: has_role(u, access.READ_ALL), order=100)
+# issue 10, item 4: departments search their whole history on the same page.
+register(
+    name="appeal_search",
+    label=_("全部诉求"),
+    visible=lambda u: has_role(u, access.READ_ALL, access.DEPT),
+    order=100,
+)
 register(
     name="ranking",
     label=_("三率排名"),

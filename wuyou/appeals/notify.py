@@ -8,6 +8,7 @@ from wuyou.notifications import kinds
 from wuyou.notifications import services as notifications
 from wuyou.orgs.models import Role, User
 
+from .following import followers
 from .models import Appeal
 
 # Every appeals notification is this kind unless a caller names a finer one ("appeal.escalate"):
@@ -74,6 +75,17 @@ def notify(
         email=email,
         sms_to=sms_to,
     )
+    if appeal is not None and sms_to:
+        text_followers(appeal, title, sms_to)
+
+
+def text_followers(appeal: Appeal, title: str, sent_to: str) -> None:
+    """「我也遇到」: a text to the appeal's contact (its reply, a request for material) also goes to the
+    phones of those who follow it (appeals.following) — they asked to hear, and the inbox row already
+    reaches them as users of the enterprise. Only their own numbers: never the contact's to them."""
+    phones = set(followers(appeal).exclude(phone="").values_list("phone", flat=True)) - {sent_to}
+    for phone in sorted(phones):
+        notifications.notify([], title=title, kind=KIND, email=False, sms_to=phone)
 
 
 def link_text(appeal: Appeal) -> str:

@@ -36,7 +36,12 @@ def begin(appeal_id: int, by, action: str, **raw) -> tuple[Appeal, dict]:
 def department_by_code(code: str) -> Department:
     dept = Department.objects.filter(code=(code or "").strip(), is_active=True).first()
     if dept is None:
-        raise InvalidInput(f"部门编码不存在或已停用：{code}", code="unknown_department")
+        if Department.objects.filter(code=(code or "").strip()).exists():
+            raise InvalidInput(f"部门编码不存在或已停用：{code}", code="unknown_department")
+        # issue 10 (the desk): a name, a short name or pinyin initials also name one department.
+        from .desk import resolve_department
+
+        return resolve_department(code)
     return dept
 
 

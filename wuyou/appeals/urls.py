@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_admin, views_extensions, views_supply
+from . import views, views_admin, views_extensions, views_search, views_supply
 
 urlpatterns = [
     path("appeals/new/", views.appeal_new, name="appeal_new"),
@@ -10,7 +10,10 @@ urlpatterns = [
     path(
         "appeals/<int:pk>/files/<int:attachment_id>/", views.attachment_download, name="attachment_download"
     ),
-    path("appeals/", views.appeal_search, name="appeal_search"),
+    # issue 10, item 4: search for the center, oversight and departments (their whole history); saved views
+    path("appeals/", views_search.appeal_search, name="appeal_search"),
+    path("appeals/views/save/", views_search.appeal_view_save, name="appeal_view_save"),
+    path("appeals/views/<int:pk>/delete/", views_search.appeal_view_delete, name="appeal_view_delete"),
     # issue 10: material for a pause and replies with files, withdraw with a reason, internal notes, 常用语
     path("appeals/<int:pk>/files-act/<str:action>/", views_supply.appeal_act_files, name="appeal_act_files"),
     path("appeals/<int:pk>/withdraw/", views_supply.appeal_withdraw, name="appeal_withdraw"),
@@ -48,4 +51,20 @@ urlpatterns += [
     path("ranking/export.xlsx", views_export.ranking_export, name="ranking_export"),
     path("appeals/<int:pk>/print/<str:kind>/", views_print.appeal_print, name="appeal_print"),
     path("appeals/<int:pk>/print/<str:kind>.pdf", views_print.appeal_print_pdf, name="appeal_print_pdf"),
+]
+
+# issue 10, item 3 (the desk): bulk actions over a list's checked rows, each appeal through the kernel.
+from . import views_desk  # noqa: E402
+
+urlpatterns += [
+    path("dept/inbox/bulk-sign/", views_desk.dept_bulk_sign, name="dept_bulk_sign"),
+    path("center/queue/bulk-dispatch/", views_desk.center_bulk_dispatch, name="center_bulk_dispatch"),
+]
+
+# issue 10, item 11: 「我也遇到」 — follow an appeal of one's own enterprise instead of filing it again.
+from . import views_follow  # noqa: E402
+
+urlpatterns += [
+    path("appeals/<int:pk>/follow/", views_follow.appeal_follow, name="appeal_follow"),
+    path("appeals/<int:pk>/unfollow/", views_follow.appeal_unfollow, name="appeal_unfollow"),
 ]

@@ -23,7 +23,6 @@ from .intake import VIA_WEB
 from .models import (
     Action,
     Appeal,
-    Category,
     Extension,
     Rating,
     ReplyResult,
@@ -280,30 +279,3 @@ def team_queue(request):
         .order_by("-escalation_level", "reply_due_at")
     )
     return render(request, "appeals/team_queue.html", {"page": paginate(request, qs), "now": timezone.now()})
-
-
-@role_required(access.READ_ALL)
-def appeal_search(request):
-    g = request.GET
-    overdue = {"yes": True, "no": False}.get(g.get("overdue", ""))
-    qs = selectors.search(
-        request.user,
-        status=g.get("status") or None,
-        department=g.get("department") or None,
-        overdue=overdue,
-        q=g.get("q") or None,
-    )
-    if g.get("category") in Category.values:
-        qs = qs.filter(category=g["category"])
-    return render(
-        request,
-        "appeals/search.html",
-        {
-            "page": paginate(request, qs),
-            "statuses": Status.choices,
-            "categories": Category.choices,
-            "departments": Department.objects.order_by("code"),
-            "g": g,
-            "now": timezone.now(),
-        },
-    )

@@ -6,13 +6,13 @@ download starts at once and memory stays flat for any size. The rows and whether
 APPEAL_EXPORT_MAX_ROWS are written in the workbook's last sheet (导出说明).
 """
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 
 from wuyou.core import excel
 from wuyou.orgs import access
 from wuyou.orgs.access import role_required
 
-from . import exports
+from . import exports, finding
 
 
 def _download(list_name: str, request) -> StreamingHttpResponse:
@@ -47,8 +47,13 @@ def team_queue_export(request):
     return _download("team_queue", request)
 
 
-@role_required(access.READ_ALL)
+@role_required(access.READ_ALL, access.DEPT)
 def appeal_search_export(request):
+    # The search page's roles (departments: their whole history) and its checked filters.
+    found = finding.parse(request.GET)
+    if not found.valid:
+        errors = "；".join(str(e) for errs in found.form.errors.values() for e in errs)
+        return HttpResponseBadRequest(f"查询条件有误：{errors}", content_type="text/plain; charset=utf-8")
     return _download("appeal_search", request)
 
 

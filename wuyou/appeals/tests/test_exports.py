@@ -105,8 +105,13 @@ def test_a_department_exports_only_what_it_sees(p):
     for tab in ("to_sign", "in_progress", "overdue", "co_handling", "replied"):
         wb = _workbook(other.get(reverse("dept_inbox_export"), {"tab": tab}))
         assert a.number not in str([list(ws.values) for ws in wb.worksheets]), tab
+    # The search export (issue 10, item 4: departments search their whole history) holds only its own.
+    wb = _workbook(other.get(reverse("appeal_search_export")))
+    assert a.number not in str([list(ws.values) for ws in wb.worksheets])
+    co_rows = _rows(_workbook(co.get(reverse("appeal_search_export")))["诉求"])
+    assert [r["编号"] for r in co_rows] == [a.number]
     # And the lists of the center are not a way around it.
-    for name in ("appeal_search_export", "center_queue_export", "center_board_export", "ranking_export"):
+    for name in ("center_queue_export", "center_board_export", "ranking_export"):
         assert p.client(p.handler).get(reverse(name)).status_code == 403, name
     assert p.client(p.ent_user).get(reverse("dept_inbox_export")).status_code == 403
 

@@ -18,7 +18,8 @@ PAGES = {
     "appeal_settings": {"center"},
     "dept_inbox": {"handler", "leader", "other_handler", "co_handler"},
     "team_queue": {"team"},
-    "appeal_search": {"center", "city_leader", "inspector"},
+    "appeal_search": {"center", "city_leader", "inspector"}
+    | {"handler", "leader", "other_handler", "co_handler"},
     "ranking": {"center", "city_leader", "inspector", "team", "leader"},
     "enterprise_list": {"center"},
     "calendar_home": {"center"},

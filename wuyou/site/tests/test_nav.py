@@ -19,7 +19,8 @@ OLD_NAV = [
     ("dept_inbox", "部门收件箱", {"dept_handler", "dept_leader"}),
     ("team_queue", "专班案件", {"team"}),
     ("dispatch_clusters", "批量诉求", {"center", "admin", "leader", "inspector"}),
-    ("appeal_search", "全部诉求", {"center", "admin", "leader", "inspector"}),
+    # issue 10, item 4: departments search their own history there.
+    ("appeal_search", "全部诉求", {"center", "admin", "leader", "inspector", "dept_handler", "dept_leader"}),
     ("ranking", "三率排名", {"center", "admin", "leader", "inspector", "dept_leader"}),
     ("calendar_home", "工作日历", {"center", "admin"}),
     ("nl_my_reports", "我的举报", {"enterprise"}),
