@@ -592,7 +592,8 @@ class DemoBuilder:
                     appeal_id=aid,
                     by=self.center,
                     approve=approve,
-                    note="同意延期" if approve else "理由不充分，请按原时限办理",
+                    note="同意延期" if approve else "",
+                    reason="" if approve else "理由不充分，请按原时限办理",  # a refusal needs its reason
                 )
                 extra = days if approve else 0
         limit = limits_for(plan.template[0]).reply_workdays + extra

@@ -122,3 +122,15 @@ def test_every_state_whenever_it_is_loaded(moment):
         summary = load(appeals=40, enterprises=10, seed=moment[2])
     assert set(Appeal.objects.values_list("status", flat=True)) == set(Status.values)
     assert summary["skipped"] == 0, summary["skips"]
+
+
+@pytest.mark.django_db
+def test_withdrawals_and_refused_extensions_carry_their_reasons():
+    # Both need a reason since issue 10; a demo replay without one silently loses those appeals' stories.
+    from wuyou.site.demo import texts
+
+    assert all(r.strip() for r in texts.WITHDRAW_REASONS)
+    with time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
+        summary = load(appeals=160, enterprises=20, seed=7)
+    assert summary["skipped"] == 0, summary["skips"]
+    assert Appeal.objects.filter(status=Status.WITHDRAWN).exists()
