@@ -397,14 +397,13 @@ REPLY_TEMPLATES_PER_DEPARTMENT = int(os.environ.get("REPLY_TEMPLATES_PER_DEPARTM
 
 # --- issue 10: exports and print ---
 # "导出 Excel" of the lists (appeals/exports.py): rows per sheet at most (the notes sheet says when a list was
-# cut) and rows read from the database per chunk; the file is written in openpyxl's write-only mode.
+# cut) and rows read from the database per chunk; the file is streamed as it is written (appeals.exports.XlsxStream).
 APPEAL_EXPORT_MAX_ROWS = int(os.environ.get("APPEAL_EXPORT_MAX_ROWS", "200000"))
 APPEAL_EXPORT_CHUNK = int(os.environ.get("APPEAL_EXPORT_CHUNK", "2000"))
 # The CJK font embedded in the PDFs of the 交办单, 督办单 and case file (appeals/printing.py): a subset of
 # WenQuanYi Micro Hei (Apache-2.0), vendored with its licence in static/fonts/; nothing is fetched at run time.
 PDF_FONT_PATH = BASE_DIR / "static" / "fonts" / "wqy-microhei-subset.ttf"
 
-# --- issue 10: extensions ---
 
 # --- issue 10: enterprise accounts ---
 # Self-registration, password reset by SMS and invitations (wuyou.orgs.registration, orgs.sms_codes): a code
@@ -424,7 +423,3 @@ NO_STORE_PATH_PREFIXES.append("/register/")
 # --- issue 10: search and saved views ---
 # Saved views of the search page (appeals.views_search): how many one user may keep.
 SAVED_VIEWS_PER_USER = int(os.environ.get("SAVED_VIEWS_PER_USER", "30"))
-
-# --- issue 10: the desk ---
-
-# --- issue 10: me too ---
