@@ -397,7 +397,7 @@ REPLY_TEMPLATES_PER_DEPARTMENT = int(os.environ.get("REPLY_TEMPLATES_PER_DEPARTM
 
 # --- issue 10: exports and print ---
 # "导出 Excel" of the lists (appeals/exports.py): rows per sheet at most (the notes sheet says when a list was
-# cut) and rows read from the database per chunk; the file is streamed as it is written (appeals.exports.XlsxStream).
+# cut) and rows read from the database per chunk; the file is streamed as it is written (core.xlsxstream).
 APPEAL_EXPORT_MAX_ROWS = int(os.environ.get("APPEAL_EXPORT_MAX_ROWS", "200000"))
 APPEAL_EXPORT_CHUNK = int(os.environ.get("APPEAL_EXPORT_CHUNK", "2000"))
 # The CJK font embedded in the PDFs of the 交办单, 督办单 and case file (appeals/printing.py): a subset of

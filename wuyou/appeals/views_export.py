@@ -1,7 +1,7 @@
 """The "导出 Excel" downloads of the list pages. Each is allowed to exactly the roles of its page and reads
 the page's rows through the same selectors (exports.py), so a department exports only what it sees.
 
-Streamed (exports.XlsxStream): the rows are read in chunks while the response is being sent, so the
+Streamed (core.xlsxstream): the rows are read in chunks while the response is being sent, so the
 download starts at once and memory stays flat for any size. The rows and whether a list was cut at
 APPEAL_EXPORT_MAX_ROWS are written in the workbook's last sheet (导出说明).
 """

@@ -174,7 +174,9 @@ def inspect_archive(fileobj, *, require_prefix: str = "") -> None:
     except UnsafeArchive:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError):
-        # BadZipFile also covers a CRC mismatch; NotImplementedError an unknown compression method.
+        # Every way zipfile reports a damaged archive: BadZipFile (also a CRC mismatch), NotImplementedError
+        # (an unknown compression method), EOFError/OSError/ValueError (truncated or garbled headers and
+        # streams). Each is the uploader's broken file, so each gets the same answer, never a 500.
         raise UnsafeArchive("已损坏或不是有效的 Office 文档", corrupt=True) from None
     finally:
         fileobj.seek(0)
